@@ -1,0 +1,136 @@
+"""Parameters written as distributions: recognise, check and sample them."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from numpy.random import Generator
+
+#: Distribution name -> how many arguments it takes (None: one or more).
+FORMS: dict[str, int | None] = {
+    "uniform": 2, "normal": 2, "lognormal": 2, "beta": 2, "triangular": 3, "choice": None,
+}
+#: normal and lognormal are truncated at this many standard deviations, so every value
+#: a replication can draw is one the scenario was checked with on load.
+TRUNCATE_SD = 3.0
+
+
+class DistributionError(ValueError):
+    """A distribution written the wrong way."""
+
+
+@dataclass(frozen=True)
+class Distribution:
+    form: str
+    args: tuple[Any, ...]
+
+    def extremes(self) -> tuple[Any, ...]:
+        """Values at the edges of the support: the scenario must be valid at each."""
+        a = self.args
+        if self.form == "uniform":
+            return (a[0], a[1])
+        if self.form == "triangular":
+            return (a[0], a[2])
+        if self.form == "normal":
+            return (a[0] - TRUNCATE_SD * a[1], a[0] + TRUNCATE_SD * a[1])
+        if self.form == "lognormal":
+            return (math.exp(a[0] - TRUNCATE_SD * a[1]), math.exp(a[0] + TRUNCATE_SD * a[1]))
+        if self.form == "beta":
+            return (1e-9, 1 - 1e-9)
+        return a
+
+    def sample(self, rng: Generator) -> Any:
+        """Draw one value."""
+        a = self.args
+        if self.form == "uniform":
+            return float(rng.uniform(a[0], a[1]))
+        if self.form == "triangular":
+            return float(rng.triangular(a[0], a[1], a[2])) if a[0] < a[2] else float(a[0])
+        if self.form == "beta":
+            return float(rng.beta(a[0], a[1]))
+        if self.form == "choice":
+            return a[int(rng.integers(len(a)))]
+        while True:  # truncated normal / lognormal by rejection (rejects 0.27%)
+            z = rng.standard_normal()
+            if abs(z) <= TRUNCATE_SD:
+                x = a[0] + a[1] * z
+                return float(math.exp(x) if self.form == "lognormal" else x)
+
+    def to_toml(self) -> dict[str, list[Any]]:
+        return {self.form: list(self.args)}
+
+
+def is_distribution(value: Any) -> bool:
+    """A one-key table whose key names a distribution form."""
+    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in FORMS
+
+
+def parse(value: dict[str, Any]) -> Distribution:
+    """Check a `{ form = [args] }` table and return the distribution."""
+    form, args = next(iter(value.items()))
+    wanted = FORMS[form]
+    shape = {"uniform": "[low, high]", "normal": "[mean, sd]", "lognormal": "[mu, sigma]",
+             "beta": "[a, b]", "triangular": "[low, mode, high]", "choice": "[v1, v2, ...]"}
+    usage = f"write {{ {form} = {shape[form]} }}"
+    if not isinstance(args, list) or not args or (wanted and len(args) != wanted):
+        raise DistributionError(f"{form} needs {wanted or 'one or more'} values: {usage}")
+    if form != "choice":
+        if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in args):
+            raise DistributionError(f"{form} takes numbers: {usage}")
+        if not all(math.isfinite(x) for x in args):
+            raise DistributionError(f"{form} takes finite numbers: {usage}")
+    a = args
+    if form == "uniform" and a[0] > a[1]:
+        raise DistributionError(f"uniform needs low <= high, got {a}")
+    if form == "triangular" and not a[0] <= a[1] <= a[2]:
+        raise DistributionError(f"triangular needs low <= mode <= high, got {a}")
+    if form in ("normal", "lognormal") and a[1] <= 0:
+        raise DistributionError(f"{form} needs a positive spread, got {a[1]}")
+    if form == "beta" and (a[0] <= 0 or a[1] <= 0):
+        raise DistributionError(f"beta needs positive a and b, got {a}")
+    return Distribution(form, tuple(args))
+
+
+def find(tree: Any, prefix: str = "") -> dict[str, Distribution]:
+    """Every distribution in a raw scenario tree, by dotted path."""
+    found: dict[str, Distribution] = {}
+    if is_distribution(tree):
+        try:
+            return {prefix: parse(tree)}
+        except DistributionError as err:
+            raise DistributionError(f"{prefix}: {err}") from None
+    items: Any = ()
+    if isinstance(tree, dict):
+        items = tree.items()
+    elif isinstance(tree, list):
+        items = enumerate(tree)
+    for key, value in items:
+        found.update(find(value, f"{prefix}.{key}" if prefix else str(key)))
+    return found
+
+
+def put(tree: Any, path: str, value: Any) -> None:
+    """Set the value at a dotted path of a raw tree, in place."""
+    *parents, last = path.split(".")
+    node = tree
+    for key in parents:
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+def get(tree: Any, path: str) -> Any:
+    """The value at a dotted path of a raw tree or model."""
+    node = tree
+    for key in path.split("."):
+        if isinstance(node, list):
+            node = node[int(key)]
+        elif isinstance(node, dict):
+            node = node[key]
+        else:
+            node = getattr(node, key)
+    return node

@@ -1,0 +1,116 @@
+"""One replication: build a fresh World, start the processes, run, summarise."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim.params import ScenarioParams, event_day
+from sim.processes.ceasefire import ceasefire
+from sim.processes.negotiation import negotiation
+from sim.processes.outflow import corridor, decisions
+from sim.processes.supplies import supplies
+from sim.processes.timeline import timeline
+from sim.rng import streams
+from sim.scenario import Scenario
+from sim.world import Record, World
+
+#: The outcomes of one replication, in the order of `outcomes.csv`.
+OUTCOMES = ("agreement", "agreement_day", "talks_broken", "rounds_held", "issues_settled",
+            "ceasefire_collapsed", "collapse_day", "incidents", "casualties",
+            "departed_people", "departed_share", "day_half_departed", "day_90pct_departed",
+            "peak_departures_per_day", "max_waiting_people", "mean_wait_hours", "killed_people",
+            "end_state")
+BOOLEAN_OUTCOMES = ("agreement", "talks_broken", "ceasefire_collapsed")
+END_STATES = ("renewed_war", "exodus", "reintegration", "unresolved")
+SERIES = ("tension", "trust", "hunger", "residents", "waiting", "departed", "killed",
+          "incidents", "issues_settled")
+
+
+@dataclass(frozen=True)
+class Replication:
+    """What one replication produced: outcomes, series on the record grid, the event log."""
+
+    outcomes: dict[str, Any]
+    parameters: dict[str, Any]
+    series: dict[str, np.ndarray]
+    log: tuple[Record, ...]
+
+
+def record_times(p: ScenarioParams) -> np.ndarray:
+    """Days at which the series are recorded: every `record_every_hours`, from 0 to the horizon."""
+    step = p.record_every_hours / 24
+    return np.arange(math.floor(p.horizon_days / step + 1e-9) + 1) * step
+
+
+def run_replication(scenario: Scenario, replication: int, seed: int) -> Replication:
+    """Run replication `replication` of a scenario with the streams of `seed`."""
+    rng = streams(seed, replication)
+    p, drawn = scenario.draw(rng["parameters"])
+    env = simpy.Environment()
+    world = World(env, p)
+    log: list[Record] = []
+    events = [(event_day(e, p.start), e) for e in p.events]
+    env.process(timeline(env, events, world, log))
+    env.process(negotiation(env, p.negotiation, rng["negotiation"], world, log))
+    env.process(ceasefire(env, p.ceasefire, rng["ceasefire"], world, log))
+    env.process(decisions(env, p.outflow, rng["outflow"], world))
+    env.process(corridor(env, world))
+    env.process(supplies(env, p.supplies, rng["supplies"], world, log))
+    env.run(until=p.horizon_days)
+    world.advance(p.horizon_days)
+    return Replication(outcomes=summarise(p, world, log), parameters=drawn,
+                       series=world.series(record_times(p)), log=tuple(log))
+
+
+def _first(log: list[Record], kind: str) -> float | None:
+    return next((r.time_days for r in log if r.kind == kind), None)
+
+
+def _first_reaching(times: np.ndarray, values: np.ndarray, level: float) -> float | None:
+    hit = np.flatnonzero(values >= level)
+    return float(times[hit[0]]) if hit.size else None
+
+
+def summarise(p: ScenarioParams, world: World, log: list[Record]) -> dict[str, Any]:
+    """The outcomes of MODEL.md; times of things that never happened are None (censored)."""
+    snaps = np.array(world.snapshots)
+    times, departed = snaps[:, 0], snaps[:, 7]
+    days = np.arange(math.ceil(p.horizon_days) + 1, dtype=float)
+    daily = np.diff(departed[np.searchsorted(times, days, side="right") - 1])
+    crossed = sum(c[1] for c in world.crossings)
+    share = world.departed / world.population
+    collapsed = world.ceasefire_collapsed.triggered
+    agreed = world.agreement.triggered
+    if collapsed:
+        end = "renewed_war"
+    elif share >= p.end_states.exodus_share:
+        end = "exodus"
+    elif agreed:
+        end = "reintegration"
+    else:
+        end = "unresolved"
+    return {
+        "agreement": agreed,
+        "agreement_day": _first(log, "agreement"),
+        "talks_broken": world.talks_broken.triggered,
+        "rounds_held": sum(1 for r in log if r.kind == "round"),
+        "issues_settled": world.issues_settled,
+        "ceasefire_collapsed": collapsed,
+        "collapse_day": _first(log, "collapse"),
+        "incidents": world.incidents,
+        "casualties": world.casualties,
+        "departed_people": world.departed,
+        "departed_share": share,
+        "day_half_departed": _first_reaching(times, departed, 0.5 * world.population),
+        "day_90pct_departed": _first_reaching(times, departed, 0.9 * world.population),
+        "peak_departures_per_day": int(daily.max()) if daily.size else 0,
+        "max_waiting_people": int(snaps[:, 6].max()),
+        "mean_wait_hours": 24 * sum(c[2] for c in world.crossings) / crossed if crossed else None,
+        "killed_people": world.killed,
+        "end_state": end,
+    }

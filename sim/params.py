@@ -1,0 +1,210 @@
+"""Validated, immutable parameters of one scenario, grouped by mechanism; names carry units."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+Share = Annotated[float, Field(ge=0, le=1)]
+Change = Annotated[float, Field(ge=-1, le=1)]
+NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+
+#: World variables a timeline event may `set` or `add` to, with their kind.
+WORLD_VARIABLES: dict[str, str] = {
+    "tension": "share",
+    "trust": "share",
+    "supplies_person_days": "amount",
+    "peacekeepers": "amount",
+    "mediator_pressure": "amount",
+    "corridor_capacity_per_hour": "amount",
+    "corridor_open": "switch",
+    "aid_access_open": "switch",
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WorldParams(Strict):
+    population_people: Positive = 100_000
+    tension: Share = 0.6
+    tension_baseline: Share = 0.3
+    tension_half_life_days: Positive = 5
+    trust: Share = 0.2
+    trust_baseline: Share = 0.2
+    trust_half_life_days: Positive = 30
+    supplies_person_days: NonNegative = 500_000
+    peacekeepers: NonNegative = 2_000
+    mediator_pressure: NonNegative = 1
+
+
+class NegotiationParams(Strict):
+    issues: dict[str, Share] = Field(default_factory=lambda: {"security": 0.6, "amnesty": 0.7})
+    mean_days_between_rounds: Positive = 4
+    round_gap_shape: Positive = 2
+    round_hours: Positive = 2
+    scheduled_rounds_only: bool = False
+    settle_gap: Annotated[float, Field(gt=0, le=1)] = 0.1
+    mean_concession_share: Share = 0.15
+    concession_shape: NonNegative = 4
+    tension_concession_weight: Share = 0.5
+    departed_leverage_weight: NonNegative = 1
+    settle_probability: Share = 0
+    setback_probability: Share = 0.1
+    setback_per_incident_probability: Share = 0.1
+    incident_memory_half_life_days: Positive = 3
+    setback_widening_share: NonNegative = 0.2
+    setback_tension: Share = 0.05
+    min_progress_share: Share = 0.05
+    max_unproductive_rounds: int = Field(default=3, ge=1)
+    postpone_above_tension: Share = 0.85
+    postpone_days: Positive = 1
+    trust_per_productive_round: Share = 0.02
+    trust_per_unproductive_round: Share = 0.03
+    trust_per_settled_issue: Share = 0.03
+    agreement_trust_change: Change = 0.3
+    agreement_tension_change: Change = -0.2
+    breakdown_trust_change: Change = -0.2
+    breakdown_tension_change: Change = 0.15
+
+    @model_validator(mode="after")
+    def _agenda(self) -> NegotiationParams:
+        if not self.issues:
+            raise ValueError("the agenda [negotiation.issues] needs at least one issue")
+        return self
+
+
+class CeasefireParams(Strict):
+    base_incidents_per_day: NonNegative = 0.5
+    tension_incident_weight: NonNegative = 1
+    self_excitation_share: Annotated[float, Field(ge=0, lt=1)] = 0.3
+    excitation_half_life_days: Positive = 1
+    escalation_probability: Share = 0.02
+    tension_escalation_weight: NonNegative = 1
+    peacekeeper_deterrence: Share = 0.5
+    peacekeepers_full_strength_people: Positive = 2_000
+    mean_casualties_per_incident: NonNegative = 2
+    fatal_share: Share = 0.4
+    tension_per_incident: Share = 0.05
+    war_casualties_per_day: NonNegative = 50
+
+
+class OutflowParams(Strict):
+    household_size_people: Annotated[float, Field(ge=1)] = 3.5
+    decision_step_hours: Positive = 6
+    stayer_share: Share = 0.02
+    corridor_open: bool = True
+    corridor_capacity_per_hour: Positive = 600
+    base_hazard_per_day: NonNegative = 0.002
+    tension_hazard_per_day: NonNegative = 0.05
+    hunger_hazard_per_day: NonNegative = 0.05
+    distrust_hazard_per_day: NonNegative = 0.05
+    neighbours_hazard_per_day: NonNegative = 0.2
+
+
+class SuppliesParams(Strict):
+    comfortable_supply_days: Positive = 14
+    aid_access_open: bool = True
+    convoys_per_day: NonNegative = 0.3
+    convoy_person_days: NonNegative = 50_000
+    hunger_tension_weight: Share = 0.3
+
+
+class EndStateLabels(Strict):
+    renewed_war: str = "renewed war"
+    exodus: str = "exodus"
+    reintegration: str = "reintegration"
+    unresolved: str = "unresolved"
+
+
+class EndStateParams(Strict):
+    exodus_share: Share = 0.5
+    labels: EndStateLabels = EndStateLabels()
+
+
+class Names(Strict):
+    government: str = "the government"
+    separatists: str = "the enclave's representatives"
+    population: str = "the enclave's people"
+    region: str = "the enclave"
+    capital: str = "the capital"
+    corridor: str = "the exit road"
+    destination: str = "the neighbouring country"
+    mediator: str = "the mediators"
+    peacekeepers: str = "the peacekeepers"
+    talks_venue: str = "the talks venue"
+
+
+class EventSpec(Strict):
+    name: str
+    at: AwareDatetime | None = None
+    day: NonNegative | None = None
+    set: dict[str, float | bool] = Field(default_factory=dict)
+    add: dict[str, float] = Field(default_factory=dict)
+    evacuate_people: NonNegative = 0
+    killed_people: NonNegative = 0
+    round: bool = False
+
+    @model_validator(mode="after")
+    def _effects(self) -> EventSpec:
+        if (self.at is None) == (self.day is None):
+            raise ValueError("give the event exactly one of `at` (a date-time) or `day`")
+        for verb, changes in (("set", self.set), ("add", self.add)):
+            for key, value in changes.items():
+                kind = WORLD_VARIABLES.get(key)
+                if kind is None:
+                    allowed = ", ".join(WORLD_VARIABLES)
+                    raise ValueError(f"`{verb}` names unknown world variable {key!r}; "
+                                     f"allowed: {allowed}")
+                if (kind == "switch") != isinstance(value, bool):
+                    want = "true or false" if kind == "switch" else "a number"
+                    raise ValueError(f"`{verb}.{key}` must be {want}")
+                if kind == "switch" and verb == "add":
+                    raise ValueError(f"`add.{key}`: a switch can only be `set`")
+                if kind == "share" and verb == "set" and not 0 <= value <= 1:
+                    raise ValueError(f"`set.{key}` must be between 0 and 1")
+                if kind == "amount" and verb == "set" and value < 0:
+                    raise ValueError(f"`set.{key}` must be 0 or more")
+        return self
+
+
+class ScenarioParams(Strict):
+    name: str
+    description: str = ""
+    start: AwareDatetime
+    horizon_days: Positive
+    record_every_hours: Positive = 6
+    runs: int = Field(default=200, ge=1)
+    seed: int = Field(default=2023, ge=0)
+    world: WorldParams = WorldParams()
+    negotiation: NegotiationParams = NegotiationParams()
+    ceasefire: CeasefireParams = CeasefireParams()
+    outflow: OutflowParams = OutflowParams()
+    supplies: SuppliesParams = SuppliesParams()
+    end_states: EndStateParams = EndStateParams()
+    names: Names = Names()
+    events: list[EventSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _events_in_horizon(self) -> ScenarioParams:
+        for i, event in enumerate(self.events):
+            day = event_day(event, self.start)
+            if not 0 <= day < self.horizon_days:
+                raise ValueError(f"events.{i} ({event.name!r}) falls on day {day:.2f}, outside "
+                                 f"the horizon [0, {self.horizon_days:g}) after `start`")
+        return self
+
+
+def event_day(event: EventSpec, start: datetime) -> float:
+    """Days from the scenario start at which an event happens."""
+    if event.day is not None:
+        return event.day
+    assert event.at is not None
+    return (event.at - start).total_seconds() / 86_400
+
+
+EndState = Literal["renewed_war", "exodus", "reintegration", "unresolved"]

@@ -1,0 +1,1 @@
+"""One generator process per mechanism of the model."""

@@ -1,0 +1,68 @@
+"""Population outflow: households decide to leave, then queue for the one exit corridor."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator as Process
+
+import simpy
+from numpy.random import Generator
+
+from sim.params import OutflowParams
+from sim.world import World
+
+
+def hazard_per_day(p: OutflowParams, world: World) -> float:
+    """Each undecided household's rate of deciding to leave, from fear, hunger, distrust and
+    the share of people already gone or queuing."""
+    gone = (world.departed + world.waiting) / world.population
+    return (p.base_hazard_per_day + p.tension_hazard_per_day * world.tension
+            + p.hunger_hazard_per_day * world.hunger()
+            + p.distrust_hazard_per_day * (1 - world.trust)
+            + p.neighbours_hazard_per_day * gone)
+
+
+def decisions(env: simpy.Environment, p: OutflowParams, rng: Generator,
+              world: World) -> Process[simpy.Event, object, None]:
+    """Every decision step, a binomial number of undecided households decide to leave."""
+    step = p.decision_step_hours / 24
+    stayers = round(world.population * p.stayer_share)
+    while True:
+        yield env.timeout(step)
+        world.advance(env.now)
+        movable = max(0, world.residents - stayers)
+        households = int(movable // p.household_size_people)
+        if households == 0:
+            continue
+        chance = 1.0 - math.exp(-hazard_per_day(p, world) * step)
+        deciders = int(rng.binomial(households, chance))
+        people = min(movable, round(deciders * p.household_size_people))
+        if people:
+            world.join_queue(people)
+            world.snapshot()
+
+
+def corridor(env: simpy.Environment, world: World) -> Process[simpy.Event, object, None]:
+    """First come, first served, at most `corridor_capacity_per_hour` people an hour.
+
+    People cross in slices of at most an hour; a slice ends early when the corridor closes or
+    its capacity changes, and capacity left over as a fraction of a person carries on."""
+    carry = 0.0
+    while True:
+        if not world.corridor_open or world.corridor_capacity_per_hour <= 0:
+            yield world.corridor_changed
+            continue
+        if world.waiting == 0:
+            yield world.people_joined | world.corridor_changed
+            continue
+        capacity = world.corridor_capacity_per_hour
+        hours = min(1.0, (world.waiting - carry) / capacity)
+        began = env.now
+        yield env.timeout(hours / 24) | world.corridor_changed
+        allowed = capacity * (env.now - began) * 24 + carry
+        people = min(world.waiting, int(allowed + 1e-9))
+        carry = min(1.0, allowed - people) if people < world.waiting else 0.0
+        if people:
+            world.advance(env.now)
+            world.cross(people)
+            world.snapshot()

@@ -1,0 +1,191 @@
+"""Scenario files -> validated, immutable Scenario (TOML, `extends`, distributions)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import math
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from numpy.random import Generator
+from pydantic import BaseModel, ValidationError
+
+from sim import distributions as dist
+from sim.params import ScenarioParams
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used, with a message meant for the person who wrote it."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A resolved scenario: its tree as written (after `extends`) and its typical parameters."""
+
+    raw: dict[str, Any]
+    params: ScenarioParams
+    distributions: dict[str, dist.Distribution] = field(default_factory=dict)
+    source: str = "<scenario>"
+
+    @property
+    def name(self) -> str:
+        return self.params.name
+
+    def draw(self, rng: Generator) -> tuple[ScenarioParams, dict[str, Any]]:
+        """One replication's parameters: every distribution sampled, in path order."""
+        if not self.distributions:
+            return self.params, {}
+        tree = copy.deepcopy(self.raw)
+        drawn: dict[str, Any] = {}
+        for path in sorted(self.distributions):
+            value = self.distributions[path].sample(rng)
+            if isinstance(dist.get(self.params, path), int) and not isinstance(value, bool):
+                value = round(value)
+            dist.put(tree, path, value)
+            drawn[path] = value
+        return ScenarioParams.model_validate(tree), drawn
+
+    def to_toml(self) -> str:
+        """The resolved scenario, enough to re-run it exactly."""
+        return tomli_w.dumps(self.raw)
+
+    def digest(self) -> str:
+        return hashlib.sha256(self.to_toml().encode()).hexdigest()
+
+    def with_values(self, values: dict[str, Any], source: str | None = None) -> Scenario:
+        """The same scenario with some parameters (dotted paths) replaced."""
+        tree = copy.deepcopy(self.raw)
+        for path, value in values.items():
+            try:
+                dist.get(self.params, path)
+            except (KeyError, AttributeError, IndexError, ValueError):
+                raise ScenarioError(f"{source or self.source}: unknown parameter {path!r}") from None
+            dist.put(tree, path, value)
+        return from_tree(tree, source or self.source)
+
+
+def load(path: str | Path) -> Scenario:
+    """Read, resolve and validate a scenario file."""
+    path = Path(path)
+    return from_tree(_resolve(path, ()), str(path))
+
+
+def from_tree(tree: dict[str, Any], source: str = "<scenario>") -> Scenario:
+    """Validate a raw scenario tree; every distribution must give valid values at its edges."""
+    try:
+        found = dist.find(tree)
+    except dist.DistributionError as err:
+        raise ScenarioError(f"{source}: {err}") from None
+    corners = [d.extremes() for d in found.values()]
+    for k in range(max((len(c) for c in corners), default=1)):
+        variant = copy.deepcopy(tree)
+        for path, values in zip(found, corners, strict=True):
+            dist.put(variant, path, values[min(k, len(values) - 1)])
+        try:
+            params = ScenarioParams.model_validate(variant)
+        except ValidationError as err:
+            raise ScenarioError(_explain(err, source, found)) from None
+    typical = copy.deepcopy(tree)
+    for path, d in found.items():
+        dist.put(typical, path, _typical(d))
+    if found:
+        params = ScenarioParams.model_validate(typical)
+    return Scenario(raw=tree, params=params, distributions=found, source=source)
+
+
+def _typical(d: dist.Distribution) -> Any:
+    a = d.args
+    typical = {"uniform": lambda: (a[0] + a[1]) / 2, "normal": lambda: a[0],
+               "lognormal": lambda: math.exp(a[0]),
+               "beta": lambda: a[0] / (a[0] + a[1]), "triangular": lambda: a[1],
+               "choice": lambda: a[0]}
+    return typical[d.form]()
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ScenarioError(f"{path}: no such scenario file")
+    data = path.read_bytes()
+    if not data.strip():
+        raise ScenarioError(f"{path}: the file is empty; a scenario needs at least "
+                            "`name`, `start` and `horizon_days`")
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not a text (UTF-8) TOML file") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: TOML syntax error: {err}") from None
+
+
+def _resolve(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    """The file's tree merged over whatever it `extends` (recursively)."""
+    real = path.resolve()
+    if real in seen:
+        chain = " -> ".join(p.name for p in (*seen, real))
+        raise ScenarioError(f"{path}: `extends` goes round in a cycle: {chain}")
+    tree = _read(path)
+    parent = tree.pop("extends", None)
+    if parent is None:
+        return tree
+    if not isinstance(parent, str):
+        raise ScenarioError(f"{path}: `extends` must be a file name in quotes")
+    parent_path = path.parent / parent
+    if not parent_path.is_file():
+        raise ScenarioError(f"{path}: extends {parent!r}, but {parent_path} does not exist")
+    return merge(_resolve(parent_path, (*seen, real)), tree)
+
+
+def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Deep merge: tables merge, `events` append, distributions and other values replace."""
+    out = dict(base)
+    for key, value in over.items():
+        old = out.get(key)
+        if key == "events" and isinstance(old, list) and isinstance(value, list):
+            out[key] = old + value
+        elif (isinstance(old, dict) and isinstance(value, dict)
+              and not dist.is_distribution(old) and not dist.is_distribution(value)):
+            out[key] = merge(old, value)
+        else:
+            out[key] = value
+    return out
+
+
+def _explain(err: ValidationError, source: str, found: dict[str, dist.Distribution]) -> str:
+    lines = []
+    for e in err.errors():
+        loc = ".".join(str(x) for x in e["loc"])
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            allowed = _allowed(e["loc"][:-1])
+            msg = "unknown key" + (f"; allowed here: {', '.join(allowed)}" if allowed else "")
+        elif e["type"] == "missing":
+            msg = "required but missing"
+        elif loc in found:
+            msg = f"{found[loc].to_toml()} can reach {e['input']!r}: {msg}"
+        elif "input" in e and not isinstance(e["input"], dict | list):
+            msg = f"{msg} (got {e['input']!r})"
+        lines.append(f"{loc or 'top level'}: {msg}")
+    return f"{source}: " + "; ".join(lines)
+
+
+def _allowed(loc: tuple[Any, ...]) -> list[str]:
+    """Keys a section of the scenario accepts."""
+    cls: Any = ScenarioParams
+    for key in loc:
+        if isinstance(key, int):
+            continue
+        fld = cls.model_fields.get(key) if isinstance(cls, type) else None
+        if fld is None:
+            return []
+        cls = fld.annotation
+        for arg in typing.get_args(cls) or ():
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                cls = arg
+    if isinstance(cls, type) and issubclass(cls, BaseModel):
+        return list(cls.model_fields)
+    return []

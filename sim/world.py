@@ -1,0 +1,175 @@
+"""World: the state the processes of one replication share, and the event log record type."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import NamedTuple
+
+import numpy as np
+import simpy
+
+from sim.params import ScenarioParams
+
+LN2 = 0.6931471805599453
+
+#: Columns of a state snapshot, taken after every change: the series are rebuilt from these
+#: after the run, so no simulation events are spent on recording.
+SNAPSHOT = ("time_days", "tension", "tension_target", "trust", "supplies_person_days",
+            "residents", "waiting", "departed", "killed", "incidents", "issues_settled")
+
+
+class Record(NamedTuple):
+    """One line of a replication's event log (what the story tells)."""
+
+    time_days: float
+    kind: str
+    what: str
+    amount: float = 0.0
+    note: str = ""
+
+
+class World:
+    """Mutable state of one replication. Tension, trust and supplies change continuously between
+    events; `advance(now)` brings them up to date, `snapshot()` records the state after a change."""
+
+    def __init__(self, env: simpy.Environment, p: ScenarioParams) -> None:
+        w = p.world
+        self.env = env
+        self.population = round(w.population_people)
+        self.residents = self.population
+        self.waiting = 0
+        self.departed = 0
+        self.killed = 0
+        self.tension = w.tension
+        self.trust = w.trust
+        self.supplies_person_days = w.supplies_person_days
+        self.peacekeepers = w.peacekeepers
+        self.mediator_pressure = w.mediator_pressure
+        self.corridor_open = p.outflow.corridor_open
+        self.corridor_capacity_per_hour = p.outflow.corridor_capacity_per_hour
+        self.aid_access_open = p.supplies.aid_access_open
+        self.incidents = 0
+        self.casualties = 0
+        self.issues_settled = 0
+        self.at_war = False
+        self.incident_times: list[float] = []
+        self.queue: deque[list[float]] = deque()  # cohorts [joined_day, people], first come first
+        self.crossings: list[tuple[float, int, float]] = []  # (day, people, summed wait days)
+        self.snapshots: list[tuple[float, ...]] = []
+        self._last = 0.0
+        self._tension_baseline = w.tension_baseline
+        self._trust_baseline = w.trust_baseline
+        self._tension_rate = LN2 / w.tension_half_life_days
+        self._trust_rate = LN2 / w.trust_half_life_days
+        self._hunger_weight = p.supplies.hunger_tension_weight
+        self._comfortable_days = p.supplies.comfortable_supply_days
+        self.agreement = env.event()
+        self.talks_broken = env.event()
+        self.ceasefire_collapsed = env.event()
+        self.round_called = env.event()
+        self.corridor_changed = env.event()
+        self.people_joined = env.event()
+        self.snapshot()
+
+    @property
+    def inside(self) -> int:
+        """People still in the region (residents and those queuing to leave)."""
+        return self.residents + self.waiting
+
+    def hunger(self) -> float:
+        inside = self.inside
+        if inside == 0:
+            return 0.0
+        days = self.supplies_person_days / inside
+        return 1.0 - min(1.0, days / self._comfortable_days)
+
+    def tension_target(self) -> float:
+        if self.at_war:
+            return 1.0
+        return min(1.0, self._tension_baseline + self._hunger_weight * self.hunger())
+
+    def advance(self, now: float) -> None:
+        """Relax tension and trust toward their targets and consume supplies up to `now`."""
+        dt = now - self._last
+        if dt <= 0:
+            return
+        target = self.tension_target()
+        self.tension = target + (self.tension - target) * math.exp(-dt * self._tension_rate)
+        self.trust = self._trust_baseline + (self.trust - self._trust_baseline) * math.exp(
+            -dt * self._trust_rate)
+        self.supplies_person_days = max(0.0, self.supplies_person_days - self.inside * dt)
+        self._last = now
+
+    def snapshot(self) -> None:
+        """Record the state after a change (call `advance` before changing it)."""
+        self.advance(self.env.now)
+        self.snapshots.append((self._last, self.tension, self.tension_target(), self.trust,
+                               self.supplies_person_days, self.residents, self.waiting,
+                               self.departed, self.killed, self.incidents, self.issues_settled))
+
+    def shift(self, name: str, delta: float) -> None:
+        """Add to tension or trust, kept within 0-1."""
+        setattr(self, name, min(1.0, max(0.0, getattr(self, name) + delta)))
+
+    def kill(self, people: int) -> int:
+        """Remove up to `people` residents as killed; returns how many."""
+        n = min(people, self.residents)
+        self.residents -= n
+        self.killed += n
+        return n
+
+    def evacuate(self, people: int) -> int:
+        """Move up to `people` residents out directly (organised evacuation)."""
+        n = min(people, self.residents)
+        self.residents -= n
+        self.departed += n
+        return n
+
+    def join_queue(self, people: int) -> None:
+        self.residents -= people
+        self.waiting += people
+        self.queue.append([self.env.now, people])
+        self.signal("people_joined")
+
+    def cross(self, people: int) -> None:
+        """The first `people` in the queue reach the other side."""
+        now = self.env.now
+        left, waited = people, 0.0
+        while left:
+            cohort = self.queue[0]
+            n = min(left, int(cohort[1]))
+            waited += n * (now - cohort[0])
+            cohort[1] -= n
+            left -= n
+            if cohort[1] == 0:
+                self.queue.popleft()
+        self.waiting -= people
+        self.departed += people
+        self.crossings.append((now, people, waited))
+
+    def signal(self, name: str) -> None:
+        """Fire a renewable event (`round_called`, `corridor_changed`, ...) and arm a new one."""
+        old = getattr(self, name)
+        setattr(self, name, self.env.event())
+        old.succeed()
+
+    def series(self, times: np.ndarray) -> dict[str, np.ndarray]:
+        """The state at the given days, rebuilt exactly from the snapshots."""
+        s = np.array(self.snapshots)
+        i = np.searchsorted(s[:, 0], times, side="right") - 1
+        at = dict(zip(SNAPSHOT, s[i].T, strict=True))
+        dt = times - at["time_days"]
+        target = at["tension_target"]
+        inside = at["residents"] + at["waiting"]
+        supplies = np.maximum(0.0, at["supplies_person_days"] - inside * dt)
+        days = np.divide(supplies, inside, out=np.full_like(supplies, np.inf), where=inside > 0)
+        out = {
+            "tension": target + (at["tension"] - target) * np.exp(-dt * self._tension_rate),
+            "trust": self._trust_baseline
+            + (at["trust"] - self._trust_baseline) * np.exp(-dt * self._trust_rate),
+            "hunger": 1.0 - np.minimum(1.0, days / self._comfortable_days),
+        }
+        for name in ("residents", "waiting", "departed", "killed", "incidents", "issues_settled"):
+            out[name] = at[name]
+        return out
