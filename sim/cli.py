@@ -49,7 +49,7 @@ def main() -> None:
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--runs", type=click.IntRange(min=1), help="Replications [default: the scenario's].")
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed [default: the scenario's].")
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes [default: all cores].")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes [default: all cores].")
 @click.option("--executor", type=click.Choice(["serial", "local"]), default="local",
               show_default=True, help="Where replications run.")
 @click.option("--out", type=click.Path(path_type=Path),

@@ -81,7 +81,7 @@ def summarise(p: ScenarioParams, world: World, log: list[Record]) -> dict[str, A
     snaps = np.array(world.snapshots)
     times, departed = snaps[:, 0], snaps[:, 7]
     days = np.arange(math.ceil(p.horizon_days) + 1, dtype=float)
-    daily = np.diff(departed[np.searchsorted(times, days, side="right") - 1])
+    daily = np.diff(departed[np.searchsorted(times, days + 1e-9, side="right") - 1])
     crossed = sum(c[1] for c in world.crossings)
     share = world.departed / world.population
     collapsed = world.ceasefire_collapsed.triggered

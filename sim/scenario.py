@@ -64,7 +64,8 @@ class Scenario:
             try:
                 dist.get(self.params, path)
             except (KeyError, AttributeError, IndexError, ValueError):
-                raise ScenarioError(f"{source or self.source}: unknown parameter {path!r}") from None
+                where = source or self.source
+                raise ScenarioError(f"{where}: unknown parameter {path!r}") from None
             dist.put(tree, path, value)
         return from_tree(tree, source or self.source)
 
@@ -179,7 +180,8 @@ def _allowed(loc: tuple[Any, ...]) -> list[str]:
     for key in loc:
         if isinstance(key, int):
             continue
-        fld = cls.model_fields.get(key) if isinstance(cls, type) else None
+        is_model = isinstance(cls, type) and issubclass(cls, BaseModel)
+        fld = cls.model_fields.get(key) if is_model else None
         if fld is None:
             return []
         cls = fld.annotation

@@ -157,7 +157,8 @@ class World:
     def series(self, times: np.ndarray) -> dict[str, np.ndarray]:
         """The state at the given days, rebuilt exactly from the snapshots."""
         s = np.array(self.snapshots)
-        i = np.searchsorted(s[:, 0], times, side="right") - 1
+        # events at a record time count as before it (1e-9 days absorbs rounding of sums)
+        i = np.searchsorted(s[:, 0], times + 1e-9, side="right") - 1
         at = dict(zip(SNAPSHOT, s[i].T, strict=True))
         dt = times - at["time_days"]
         target = at["tension_target"]

@@ -26,7 +26,8 @@ def negotiation(env: simpy.Environment, p: NegotiationParams, rng: Generator, wo
         else:
             gap_days = rng.gamma(p.round_gap_shape, p.mean_days_between_rounds / p.round_gap_shape)
             yield env.timeout(gap_days) | world.round_called | world.ceasefire_collapsed
-        while not world.ceasefire_collapsed.triggered and _tension(world) > p.postpone_above_tension:
+        while (not world.ceasefire_collapsed.triggered
+               and _tension(world) > p.postpone_above_tension):
             log.append(Record(env.now, "postponed", "round", world.tension))
             yield env.timeout(p.postpone_days) | world.ceasefire_collapsed
         if world.ceasefire_collapsed.triggered:

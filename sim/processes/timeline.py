@@ -1,4 +1,4 @@
-"""Scheduled events from the scenario's timeline: set or add to world variables, evacuate, call a round."""
+"""The scenario's timeline: dated events that change the world, evacuate people, call a round."""
 
 from __future__ import annotations
 

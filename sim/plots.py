@@ -1,0 +1,213 @@
+"""The standard figures of a results folder; each function takes an Ensemble and returns a Figure."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerTuple
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from sim.ensemble import Ensemble
+from sim.model import END_STATES
+from sim.stats import proportion
+
+#: Okabe-Ito colours, safe for the common forms of colour blindness.
+OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
+             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00",
+             "purple": "#CC79A7", "grey": "#999999"}
+STATE_COLOURS = {"renewed_war": OKABE_ITO["vermillion"], "exodus": OKABE_ITO["orange"],
+                 "reintegration": OKABE_ITO["green"], "unresolved": OKABE_ITO["grey"]}
+SIZE = (10, 4.5)
+FONT = 11
+DPI = 110
+
+
+def save_standard_figures(ens: Ensemble, folder: Path) -> list[Path]:
+    """Draw the four standard figures into `folder` as PNG files and return their paths."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    drawers = {"departures": departures, "end_states": end_states,
+               "survival": survival, "tension_trust": tension_trust}
+    paths = []
+    for name, draw in drawers.items():
+        path = folder / f"{name}.png"
+        draw(ens).savefig(path, dpi=DPI)
+        paths.append(path)
+    return paths
+
+
+def departures(ens: Ensemble) -> Figure:
+    """How many have left over time (fan chart) and how the final share varies (ECDF)."""
+    names = ens.scenario.params.names
+    fig, (left, right) = _figure(ens, 2, f"How many of {names.population} have left, day by day",
+                                 width_ratios=(1.6, 1))
+    _fan(left, _dates(ens), ens.series["departed"], OKABE_ITO["blue"], "median")
+    left.set_title(f"Left so far (through {names.corridor} or evacuated)", fontsize=FONT)
+    left.set_ylabel("people who have left", fontsize=FONT)
+    left.set_ylim(bottom=0)
+    left.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    _date_axis(left, ens.scenario.params.start, ens.scenario.params.horizon_days)
+    left.legend(handles=_fan_legend(OKABE_ITO["blue"], "median"), loc="lower right",
+                fontsize=FONT - 1)
+    _ecdf(right, ens)
+    return fig
+
+
+def _ecdf(ax: Axes, ens: Ensemble) -> None:
+    """Share of replications whose final departed share is at or below x, with the threshold."""
+    p = ens.scenario.params
+    shares = np.sort(np.array(ens.column("departed_share"), dtype=float)) * 100
+    n = shares.size
+    xs = np.concatenate([[0.0], shares, [100.0]])
+    ys = np.concatenate([[0.0], np.arange(1, n + 1) / n, [1.0]]) * 100
+    ax.step(xs, ys, where="post", color=OKABE_ITO["blue"], linewidth=2)
+    threshold = p.end_states.exodus_share * 100
+    reached = float(np.mean(shares >= threshold)) * 100 if n else 0.0
+    ax.axvline(threshold, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.5,
+               label=f"{p.end_states.labels.exodus} threshold ({threshold:.0f}%):\n"
+                     f"{reached:.0f}% of replications reach it")
+    ax.legend(loc="best", fontsize=FONT - 1)
+    ax.set_xlim(-2, 102)
+    ax.set_ylim(0, 100)
+    ax.xaxis.set_major_formatter(PercentFormatter())
+    ax.yaxis.set_major_formatter(PercentFormatter())
+    ax.set_title(f"Share gone by day {p.horizon_days:g}, all replications", fontsize=FONT)
+    ax.set_xlabel("share of the population that has left (%)", fontsize=FONT)
+    ax.set_ylabel("share of replications at or below (%)", fontsize=FONT)
+
+
+def end_states(ens: Ensemble) -> Figure:
+    """Probability of each end state with 95% Wilson intervals."""
+    p = ens.scenario.params
+    fig, (ax,) = _figure(ens, 1, f"How it ends for {p.names.region} "
+                                 f"(day {p.horizon_days:g}, {ens.runs} replications)")
+    column = ens.column("end_state")
+    stats = [proportion([v == state for v in column]) for state in END_STATES]
+    prob = np.array([s["probability"] for s in stats]) * 100
+    err = np.array([[s["probability"] - s["low"], s["high"] - s["probability"]]
+                    for s in stats]).T * 100
+    labels = [getattr(p.end_states.labels, state) for state in END_STATES]
+    ys = np.arange(len(END_STATES))
+    ax.barh(ys, prob, color=[STATE_COLOURS[s] for s in END_STATES], height=0.6)
+    ax.errorbar(prob, ys, xerr=err, fmt="none", ecolor=OKABE_ITO["black"], capsize=5)
+    for y, s, top in zip(ys, stats, prob + err[1], strict=True):
+        ax.text(top + 1.5, y, f"{s['probability']:.0%}  ({s['count']} of {s['n']})",
+                va="center", fontsize=FONT)
+    ax.set_yticks(ys, labels, fontsize=FONT)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 118)
+    ax.set_xticks(np.arange(0, 101, 20))
+    ax.xaxis.set_major_formatter(PercentFormatter())
+    ax.set_xlabel("probability (% of replications); black bars: 95% interval", fontsize=FONT)
+    ax.set_ylabel("end state", fontsize=FONT)
+    return fig
+
+
+def survival(ens: Ensemble) -> Figure:
+    """Share of replications where the ceasefire still holds / no agreement yet, over time."""
+    p = ens.scenario.params
+    fig, (ax,) = _figure(ens, 1, "Still holding / still no agreement")
+    curves = (("collapse_day", "ceasefire still holding", OKABE_ITO["blue"], "-"),
+              ("agreement_day", "still no agreement", OKABE_ITO["orange"], "--"))
+    for outcome, label, colour, style in curves:
+        days, alive = _survival_curve(ens.column(outcome), p.horizon_days)
+        x = _to_dates(p.start, days)
+        ax.step(x, alive * 100, where="post", color=colour, linestyle=style, linewidth=2.2,
+                label=f"{label} ({alive[-1]:.0%} at day {p.horizon_days:g})")
+        ax.plot(x[-1:], alive[-1:] * 100, "o", color=colour)
+    ax.set_ylim(0, 103)
+    ax.yaxis.set_major_formatter(PercentFormatter())
+    ax.set_ylabel("share of replications (%)", fontsize=FONT)
+    ax.set_title(f"Ceasefire between {p.names.government} and {p.names.separatists}, "
+                 f"and their talks", fontsize=FONT)
+    _date_axis(ax, p.start, p.horizon_days)
+    ax.legend(loc="lower left", fontsize=FONT)
+    return fig
+
+
+def _survival_curve(times: list[Any], horizon: float) -> tuple[np.ndarray, np.ndarray]:
+    """Empirical survival with every missing time censored at the horizon (steps at events)."""
+    n = len(times)
+    events = np.sort(np.array([t for t in times if t is not None], dtype=float))
+    days = np.concatenate([[0.0], events, [horizon]])
+    alive = 1 - np.concatenate([[0], np.arange(1, events.size + 1), [events.size]]) / max(n, 1)
+    return days, alive
+
+
+def tension_trust(ens: Ensemble) -> Figure:
+    """Tension and trust over time, median and spread across replications."""
+    p = ens.scenario.params
+    fig, axes = _figure(ens, 2, f"How unsafe {p.names.population} feel, and how much "
+                                f"they trust the guarantees", sharey=True)
+    dates = _dates(ens)
+    panels = (("tension", "Tension: how unsafe people feel", OKABE_ITO["vermillion"]),
+              ("trust", "Trust: how credible the guarantees are", OKABE_ITO["blue"]))
+    for ax, (name, title, colour) in zip(axes, panels, strict=True):
+        _fan(ax, dates, ens.series[name], colour, name)
+        ax.set_title(title, fontsize=FONT, color=colour)
+        _date_axis(ax, p.start, p.horizon_days)
+    axes[0].set_ylim(0, 1)
+    axes[0].set_ylabel("level (0 = none, 1 = highest)", fontsize=FONT)
+    colours = [c for *_, c in panels]
+    handles = [tuple(Line2D([], [], color=c, linewidth=2) for c in colours),
+               *(tuple(Patch(color=c, alpha=a) for c in colours) for a in (0.4, 0.18))]
+    fig.legend(handles, ["median", "middle 50%", "middle 90% of replications"],
+               handler_map={tuple: HandlerTuple(ndivide=None)}, loc="outside lower left",
+               ncols=3, fontsize=FONT - 1, frameon=False)
+    return fig
+
+
+def _figure(ens: Ensemble, ncols: int, title: str, **grid: Any) -> tuple[Figure, list[Axes]]:
+    """A constrained-layout figure with a title and a footnote naming the run."""
+    fig = Figure(figsize=SIZE, layout="constrained")
+    axes = list(fig.subplots(1, ncols, squeeze=False, **grid)[0])
+    fig.suptitle(title, fontsize=FONT + 2, fontweight="bold")
+    fig.supxlabel(f"Scenario {ens.scenario.name!r} · {ens.runs} replications · seed {ens.seed}",
+                  fontsize=FONT - 1, color=OKABE_ITO["grey"], x=0.99, ha="right")
+    for ax in axes:
+        ax.tick_params(labelsize=FONT - 1)
+        ax.grid(alpha=0.3)
+    return fig, axes
+
+
+def _fan(ax: Axes, x: np.ndarray, data: np.ndarray, colour: str, label: str | None) -> None:
+    """Median line with the middle 50% and 90% of replications shaded."""
+    q05, q25, q50, q75, q95 = np.quantile(data, (0.05, 0.25, 0.5, 0.75, 0.95), axis=0)
+    ax.fill_between(x, q05, q95, color=colour, alpha=0.18, linewidth=0)
+    ax.fill_between(x, q25, q75, color=colour, alpha=0.4, linewidth=0)
+    ax.plot(x, q50, color=colour, linewidth=2, label=label)
+
+
+def _fan_legend(colour: str, median: str | None) -> list[Any]:
+    handles: list[Any] = [Line2D([], [], color=colour, linewidth=2, label=median)] if median else []
+    return handles + [Patch(color=colour, alpha=0.4, label="middle 50% of replications"),
+                      Patch(color=colour, alpha=0.18, label="middle 90% of replications")]
+
+
+def _dates(ens: Ensemble) -> np.ndarray:
+    return _to_dates(ens.scenario.params.start, ens.time_days)
+
+
+def _to_dates(start: datetime, days: np.ndarray) -> np.ndarray:
+    """Calendar times (the scenario's local clock) of days since the start."""
+    micros = np.round(np.asarray(days, dtype=float) * 86_400e6).astype("timedelta64[us]")
+    return np.datetime64(start.replace(tzinfo=None), "us") + micros
+
+
+def _date_axis(ax: Axes, start: datetime, days: float) -> None:
+    """Day-month ticks (hours on short horizons); the year and UTC offset go in the label."""
+    locator = AutoDateLocator(minticks=4, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(
+        locator, formats=["%Y", "%b %Y", "%d %b", "%H:%M", "%H:%M", "%S.%f"],
+        zero_formats=["", "%Y", "%d %b", "%d %b", "%H:%M", "%H:%M"], show_offset=False))
+    years = sorted({start.year, (start + timedelta(days=days)).year})
+    ax.set_xlabel(f"date in {'–'.join(map(str, years))} ({start.tzname()})", fontsize=FONT)

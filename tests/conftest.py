@@ -1,0 +1,48 @@
+"""Shared helpers: small scenarios built in code, with every mechanism but the one under test quiet."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sim.scenario import Scenario, from_tree, merge
+
+ROOT = Path(__file__).resolve().parent.parent
+START = datetime(2023, 9, 21, 13, 0, tzinfo=timezone(timedelta(hours=4)))
+
+
+def quiet_tree(horizon_days: float = 60) -> dict[str, Any]:
+    """A scenario in which nothing happens unless a test switches it on."""
+    return {
+        "name": "test", "start": START, "horizon_days": horizon_days,
+        "record_every_hours": 24,
+        "world": {"tension": 0.5, "tension_baseline": 0.5, "trust": 0.5, "trust_baseline": 0.5,
+                  "population_people": 10_000, "supplies_person_days": 1e9},
+        "negotiation": {"issues": {"only": 0.8}, "mean_concession_share": 0.0,
+                        "concession_shape": 0, "tension_concession_weight": 0,
+                        "departed_leverage_weight": 0, "setback_probability": 0,
+                        "setback_per_incident_probability": 0, "settle_probability": 0,
+                        "max_unproductive_rounds": 1_000_000, "postpone_above_tension": 1,
+                        "mean_days_between_rounds": 1e6},
+        "ceasefire": {"base_incidents_per_day": 0, "self_excitation_share": 0,
+                      "tension_incident_weight": 0, "tension_escalation_weight": 0,
+                      "escalation_probability": 0, "peacekeeper_deterrence": 0,
+                      "tension_per_incident": 0},
+        "outflow": {"base_hazard_per_day": 0, "tension_hazard_per_day": 0,
+                    "hunger_hazard_per_day": 0, "distrust_hazard_per_day": 0,
+                    "neighbours_hazard_per_day": 0, "decision_step_hours": 24},
+        "supplies": {"convoys_per_day": 0, "hunger_tension_weight": 0},
+    }
+
+
+def scenario(overrides: dict[str, Any] | None = None, horizon_days: float = 60) -> Scenario:
+    """The quiet scenario with some sections changed (nested dicts, merged)."""
+    return from_tree(merge(quiet_tree(horizon_days), overrides or {}), "<test>")
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT

@@ -1,0 +1,61 @@
+"""The exit corridor: capacity is never exceeded, first come first served, pent-up demand."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from conftest import scenario
+from sim.model import run_replication
+
+CAPACITY = 250
+
+
+def _leaving(overrides=None, horizon=10):
+    base = {"outflow": {"base_hazard_per_day": 0.5, "corridor_capacity_per_hour": CAPACITY,
+                        "decision_step_hours": 3},
+            "world": {"population_people": 50_000}}
+    sc = scenario(base, horizon_days=horizon)
+    if overrides:
+        sc = sc.with_values(overrides)
+    return sc.with_values({"record_every_hours": 1})
+
+
+def test_throughput_never_above_capacity_and_full_while_people_wait():
+    rep = run_replication(_leaving(), 0, 3)
+    crossed = np.diff(rep.series["departed"])
+    assert crossed.max() <= CAPACITY + 1  # a fraction of a person carried from hour to hour
+    busy = rep.series["waiting"][1:-1] >= 2 * CAPACITY  # a long queue all through the next hour
+    assert busy.sum() > 24
+    assert np.all(crossed[1:][busy] >= CAPACITY - 1)
+
+
+def test_pent_up_departures_leave_at_capacity_when_the_corridor_opens():
+    sc = _leaving({"outflow.corridor_open": False,
+                   "events": [{"name": "road opens", "day": 4, "set": {"corridor_open": True}}]})
+    rep = run_replication(sc, 0, 3)
+    hour = 4 * 24
+    assert rep.series["departed"][hour] == 0
+    assert rep.series["waiting"][hour] > 10 * CAPACITY  # the queue built up behind the closed road
+    crossed = np.diff(rep.series["departed"][hour:hour + 6])
+    assert np.all(crossed >= CAPACITY - 1)  # released at once, at full capacity
+
+
+def test_closed_corridor_lets_nobody_out():
+    rep = run_replication(_leaving({"outflow.corridor_open": False}), 0, 3)
+    assert rep.outcomes["departed_people"] == 0
+    assert rep.outcomes["mean_wait_hours"] is None  # nobody crossed: censored, not zero
+    assert rep.outcomes["day_half_departed"] is None
+    assert rep.outcomes["max_waiting_people"] > 0
+
+
+def test_waiting_times_follow_the_queue_length():
+    # a queue of Q people served at C an hour: the last waits about Q / C hours
+    sc = _leaving({"outflow.corridor_open": False, "outflow.base_hazard_per_day": 50,
+                   "events": [{"name": "road opens", "day": 1, "set": {"corridor_open": True}}]})
+    rep = run_replication(sc, 0, 3)
+    queued = rep.outcomes["max_waiting_people"]
+    assert queued > 0.95 * 50_000 * 0.98
+    # everyone decided within the first steps; the mean wait is about the time before the road
+    # opened plus half the time to serve the whole queue
+    expected = 24 * 1 + queued / CAPACITY / 2
+    assert abs(rep.outcomes["mean_wait_hours"] - expected) / expected < 0.1
