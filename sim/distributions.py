@@ -88,6 +88,9 @@ def parse(value: dict[str, Any]) -> Distribution:
         raise DistributionError(f"triangular needs low <= mode <= high, got {a}")
     if form in ("normal", "lognormal") and a[1] <= 0:
         raise DistributionError(f"{form} needs a positive spread, got {a[1]}")
+    if form == "lognormal" and abs(a[0]) + TRUNCATE_SD * a[1] > 700:
+        raise DistributionError(f"lognormal [mu, sigma] are on the log scale: exp(mu ± "
+                                f"{TRUNCATE_SD:g} sigma) must stay below about 1e304, got {a}")
     if form == "beta" and (a[0] <= 0 or a[1] <= 0):
         raise DistributionError(f"beta needs positive a and b, got {a}")
     return Distribution(form, tuple(args))

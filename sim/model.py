@@ -68,12 +68,14 @@ def run_replication(scenario: Scenario, replication: int, seed: int) -> Replicat
 
 
 def _first(log: list[Record], kind: str) -> float | None:
-    return next((r.time_days for r in log if r.kind == kind), None)
+    day = next((r.time_days for r in log if r.kind == kind), None)
+    return None if day is None else round(day, 6)
 
 
 def _first_reaching(times: np.ndarray, values: np.ndarray, level: float) -> float | None:
+    """First time a series reaches a level, to 0.1 s (sums of steps drift in the last digits)."""
     hit = np.flatnonzero(values >= level)
-    return float(times[hit[0]]) if hit.size else None
+    return round(float(times[hit[0]]), 6) if hit.size else None
 
 
 def summarise(p: ScenarioParams, world: World, log: list[Record]) -> dict[str, Any]:

@@ -25,8 +25,12 @@ WORLD_VARIABLES: dict[str, str] = {
 }
 
 
+#: Upper bound on recorded times per series (memory: runs x points x series, float32).
+MAX_RECORD_POINTS = 100_000
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class WorldParams(Strict):
@@ -104,6 +108,7 @@ class OutflowParams(Strict):
     hunger_hazard_per_day: NonNegative = 0.05
     distrust_hazard_per_day: NonNegative = 0.05
     neighbours_hazard_per_day: NonNegative = 0.2
+    hazard_exponent: Annotated[float, Field(ge=1)] = 1
 
 
 class SuppliesParams(Strict):
@@ -188,6 +193,15 @@ class ScenarioParams(Strict):
     end_states: EndStateParams = EndStateParams()
     names: Names = Names()
     events: list[EventSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _record_points(self) -> ScenarioParams:
+        points = self.horizon_days * 24 / self.record_every_hours
+        if points > MAX_RECORD_POINTS:
+            raise ValueError(f"horizon_days / record_every_hours gives {points:.3g} recorded "
+                             f"times per series; at most {MAX_RECORD_POINTS:,} are allowed "
+                             "(record less often or shorten the horizon)")
+        return self
 
     @model_validator(mode="after")
     def _events_in_horizon(self) -> ScenarioParams:

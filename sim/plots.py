@@ -1,4 +1,4 @@
-"""The standard figures of a results folder; each function takes an Ensemble and returns a Figure."""
+"""The standard figures of a results folder: each takes an Ensemble and returns a Figure."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.transforms import blended_transform_factory
 
 from sim.ensemble import Ensemble
 from sim.model import END_STATES
@@ -46,17 +47,18 @@ def save_standard_figures(ens: Ensemble, folder: Path) -> list[Path]:
 
 def departures(ens: Ensemble) -> Figure:
     """How many have left over time (fan chart) and how the final share varies (ECDF)."""
-    names = ens.scenario.params.names
-    fig, (left, right) = _figure(ens, 2, f"How many of {names.population} have left, day by day",
-                                 width_ratios=(1.6, 1))
-    _fan(left, _dates(ens), ens.series["departed"], OKABE_ITO["blue"], "median")
-    left.set_title(f"Left so far (through {names.corridor} or evacuated)", fontsize=FONT)
+    p = ens.scenario.params
+    fig, (left, right) = _figure(ens, 2, f"How many of {p.names.population} have left, day by day",
+                                 width_ratios=(1.5, 1))
+    departed = ens.series["departed"]
+    _fan(left, _dates(ens), departed, OKABE_ITO["blue"])
+    left.set_title(f"Left so far (through {p.names.corridor} or evacuated)", fontsize=FONT)
     left.set_ylabel("people who have left", fontsize=FONT)
-    left.set_ylim(bottom=0)
+    left.set_ylim(0, max(10.0, 1.05 * float(departed.max(initial=0))))
+    left.yaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
     left.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    _date_axis(left, ens.scenario.params.start, ens.scenario.params.horizon_days)
-    left.legend(handles=_fan_legend(OKABE_ITO["blue"], "median"), loc="lower right",
-                fontsize=FONT - 1)
+    _date_axis(left, p.start, p.horizon_days)
+    _fan_legend(fig, [OKABE_ITO["blue"]])
     _ecdf(right, ens)
     return fig
 
@@ -70,16 +72,15 @@ def _ecdf(ax: Axes, ens: Ensemble) -> None:
     ys = np.concatenate([[0.0], np.arange(1, n + 1) / n, [1.0]]) * 100
     ax.step(xs, ys, where="post", color=OKABE_ITO["blue"], linewidth=2)
     threshold = p.end_states.exodus_share * 100
-    reached = float(np.mean(shares >= threshold)) * 100 if n else 0.0
-    ax.axvline(threshold, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.5,
-               label=f"{p.end_states.labels.exodus} threshold ({threshold:.0f}%):\n"
-                     f"{reached:.0f}% of replications reach it")
-    ax.legend(loc="best", fontsize=FONT - 1)
+    reached = float(np.mean(shares >= threshold)) * 100
+    ax.axvline(threshold, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.5)
+    ax.set_title(f"Share gone by day {p.horizon_days:g}, all replications\n{reached:.0f}% reach "
+                 f"the {p.end_states.labels.exodus} line ({threshold:.0f}%, dashed)",
+                 fontsize=FONT)
     ax.set_xlim(-2, 102)
     ax.set_ylim(0, 100)
     ax.xaxis.set_major_formatter(PercentFormatter())
     ax.yaxis.set_major_formatter(PercentFormatter())
-    ax.set_title(f"Share gone by day {p.horizon_days:g}, all replications", fontsize=FONT)
     ax.set_xlabel("share of the population that has left (%)", fontsize=FONT)
     ax.set_ylabel("share of replications at or below (%)", fontsize=FONT)
 
@@ -98,13 +99,13 @@ def end_states(ens: Ensemble) -> Figure:
     ys = np.arange(len(END_STATES))
     ax.barh(ys, prob, color=[STATE_COLOURS[s] for s in END_STATES], height=0.6)
     ax.errorbar(prob, ys, xerr=err, fmt="none", ecolor=OKABE_ITO["black"], capsize=5)
-    for y, s, top in zip(ys, stats, prob + err[1], strict=True):
-        ax.text(top + 1.5, y, f"{s['probability']:.0%}  ({s['count']} of {s['n']})",
-                va="center", fontsize=FONT)
+    column_x = blended_transform_factory(ax.transAxes, ax.transData)
+    for y, s in zip(ys, stats, strict=True):
+        ax.text(1.02, float(y), f"{s['probability']:.0%}  ({s['count']} of {s['n']})",
+                transform=column_x, va="center", fontsize=FONT)
     ax.set_yticks(ys, labels, fontsize=FONT)
     ax.invert_yaxis()
-    ax.set_xlim(0, 118)
-    ax.set_xticks(np.arange(0, 101, 20))
+    ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(PercentFormatter())
     ax.set_xlabel("probability (% of replications); black bars: 95% interval", fontsize=FONT)
     ax.set_ylabel("end state", fontsize=FONT)
@@ -128,8 +129,8 @@ def survival(ens: Ensemble) -> Figure:
     ax.set_ylabel("share of replications (%)", fontsize=FONT)
     ax.set_title(f"Ceasefire between {p.names.government} and {p.names.separatists}, "
                  f"and their talks", fontsize=FONT)
-    _date_axis(ax, p.start, p.horizon_days)
-    ax.legend(loc="lower left", fontsize=FONT)
+    _date_axis(ax, p.start, p.horizon_days, most=9)
+    ax.legend(loc="best", fontsize=FONT)
     return fig
 
 
@@ -151,17 +152,12 @@ def tension_trust(ens: Ensemble) -> Figure:
     panels = (("tension", "Tension: how unsafe people feel", OKABE_ITO["vermillion"]),
               ("trust", "Trust: how credible the guarantees are", OKABE_ITO["blue"]))
     for ax, (name, title, colour) in zip(axes, panels, strict=True):
-        _fan(ax, dates, ens.series[name], colour, name)
+        _fan(ax, dates, ens.series[name], colour)
         ax.set_title(title, fontsize=FONT, color=colour)
         _date_axis(ax, p.start, p.horizon_days)
     axes[0].set_ylim(0, 1)
     axes[0].set_ylabel("level (0 = none, 1 = highest)", fontsize=FONT)
-    colours = [c for *_, c in panels]
-    handles = [tuple(Line2D([], [], color=c, linewidth=2) for c in colours),
-               *(tuple(Patch(color=c, alpha=a) for c in colours) for a in (0.4, 0.18))]
-    fig.legend(handles, ["median", "middle 50%", "middle 90% of replications"],
-               handler_map={tuple: HandlerTuple(ndivide=None)}, loc="outside lower left",
-               ncols=3, fontsize=FONT - 1, frameon=False)
+    _fan_legend(fig, [c for *_, c in panels])
     return fig
 
 
@@ -178,18 +174,22 @@ def _figure(ens: Ensemble, ncols: int, title: str, **grid: Any) -> tuple[Figure,
     return fig, axes
 
 
-def _fan(ax: Axes, x: np.ndarray, data: np.ndarray, colour: str, label: str | None) -> None:
+def _fan(ax: Axes, x: np.ndarray, data: np.ndarray, colour: str) -> None:
     """Median line with the middle 50% and 90% of replications shaded."""
     q05, q25, q50, q75, q95 = np.quantile(data, (0.05, 0.25, 0.5, 0.75, 0.95), axis=0)
     ax.fill_between(x, q05, q95, color=colour, alpha=0.18, linewidth=0)
     ax.fill_between(x, q25, q75, color=colour, alpha=0.4, linewidth=0)
-    ax.plot(x, q50, color=colour, linewidth=2, label=label)
+    ax.plot(x, q50, color=colour, linewidth=2)
 
 
-def _fan_legend(colour: str, median: str | None) -> list[Any]:
-    handles: list[Any] = [Line2D([], [], color=colour, linewidth=2, label=median)] if median else []
-    return handles + [Patch(color=colour, alpha=0.4, label="middle 50% of replications"),
-                      Patch(color=colour, alpha=0.18, label="middle 90% of replications")]
+def _fan_legend(fig: Figure, colours: list[str]) -> None:
+    """One legend under the panels: median and bands, one swatch per colour."""
+    lines = tuple(Line2D([], [], color=c, linewidth=2) for c in colours)
+    bands = [tuple(Patch(color=c, alpha=a) for c in colours) for a in (0.4, 0.18)]
+    handles: list[Any] = [lines, *bands]
+    fig.legend(handles, ["median", "middle 50%", "middle 90% of replications"],
+               handler_map={tuple: HandlerTuple(ndivide=None)}, loc="outside lower left",
+               ncols=3, fontsize=FONT - 1, frameon=False)
 
 
 def _dates(ens: Ensemble) -> np.ndarray:
@@ -202,12 +202,16 @@ def _to_dates(start: datetime, days: np.ndarray) -> np.ndarray:
     return np.datetime64(start.replace(tzinfo=None), "us") + micros
 
 
-def _date_axis(ax: Axes, start: datetime, days: float) -> None:
-    """Day-month ticks (hours on short horizons); the year and UTC offset go in the label."""
-    locator = AutoDateLocator(minticks=4, maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(
-        locator, formats=["%Y", "%b %Y", "%d %b", "%H:%M", "%H:%M", "%S.%f"],
-        zero_formats=["", "%Y", "%d %b", "%d %b", "%H:%M", "%H:%M"], show_offset=False))
+def _date_axis(ax: Axes, start: datetime, days: float, most: int = 6) -> None:
+    """Day-month ticks every 1, 2, 4, 7 or 14 days from the start (months on long horizons)."""
+    step = next((k for k in (1, 2, 4, 7, 14) if days / k <= most), None)
+    if step is None or days < 3:
+        locator = AutoDateLocator(minticks=3, maxticks=most)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
+    else:
+        first = np.datetime64(start.date(), "D") + 1
+        ax.set_xticks(first + np.arange(0, days, step).astype("timedelta64[D]"))
+        ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
     years = sorted({start.year, (start + timedelta(days=days)).year})
     ax.set_xlabel(f"date in {'–'.join(map(str, years))} ({start.tzname()})", fontsize=FONT)

@@ -8,6 +8,7 @@ import math
 import tomllib
 import typing
 from dataclasses import dataclass, field
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -90,12 +91,18 @@ def from_tree(tree: dict[str, Any], source: str = "<scenario>") -> Scenario:
         try:
             params = ScenarioParams.model_validate(variant)
         except ValidationError as err:
-            raise ScenarioError(_explain(err, source, found)) from None
+            raise ScenarioError(_explain(err, source, found, variant)) from None
     typical = copy.deepcopy(tree)
     for path, d in found.items():
-        dist.put(typical, path, _typical(d))
+        value = _typical(d)
+        if isinstance(dist.get(params, path), int) and not isinstance(value, bool):
+            value = round(value)
+        dist.put(typical, path, value)
     if found:
-        params = ScenarioParams.model_validate(typical)
+        try:
+            params = ScenarioParams.model_validate(typical)
+        except ValidationError as err:
+            raise ScenarioError(_explain(err, source, found, typical)) from None
     return Scenario(raw=tree, params=params, distributions=found, source=source)
 
 
@@ -109,6 +116,8 @@ def _typical(d: dist.Distribution) -> Any:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    if path.is_dir():
+        raise ScenarioError(f"{path}: is a folder; give a scenario file (.toml)")
     if not path.is_file():
         raise ScenarioError(f"{path}: no such scenario file")
     data = path.read_bytes()
@@ -137,7 +146,8 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         raise ScenarioError(f"{path}: `extends` must be a file name in quotes")
     parent_path = path.parent / parent
     if not parent_path.is_file():
-        raise ScenarioError(f"{path}: extends {parent!r}, but {parent_path} does not exist")
+        problem = "is a folder" if parent_path.is_dir() else "does not exist"
+        raise ScenarioError(f"{path}: extends {parent!r}, but {parent_path} {problem}")
     return merge(_resolve(parent_path, (*seen, real)), tree)
 
 
@@ -156,22 +166,48 @@ def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _explain(err: ValidationError, source: str, found: dict[str, dist.Distribution]) -> str:
+def _explain(err: ValidationError, source: str, found: dict[str, dist.Distribution],
+             tree: dict[str, Any] | None = None) -> str:
     lines = []
     for e in err.errors():
-        loc = ".".join(str(x) for x in e["loc"])
+        path = ".".join(str(x) for x in e["loc"])
+        loc = path + _event_name(e["loc"], tree)
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
             allowed = _allowed(e["loc"][:-1])
             msg = "unknown key" + (f"; allowed here: {', '.join(allowed)}" if allowed else "")
         elif e["type"] == "missing":
             msg = "required but missing"
-        elif loc in found:
-            msg = f"{found[loc].to_toml()} can reach {e['input']!r}: {msg}"
+        elif path in found:
+            d = found[path]
+            msg = f"{{ {d.form} = {list(d.args)} }} can reach {_shown(e['input'])}: {msg}"
+        elif (isinstance(e.get("input"), dict) and e["type"].endswith("_type")
+              and not e["type"].startswith(("dict", "model"))):
+            msg = (f"{msg} (got a table with {', '.join(map(str, e['input'])) or 'no keys'}; "
+                   f"a distribution has one key, one of: {', '.join(dist.FORMS)})")
         elif "input" in e and not isinstance(e["input"], dict | list):
-            msg = f"{msg} (got {e['input']!r})"
-        lines.append(f"{loc or 'top level'}: {msg}")
+            msg = f"{msg} (got {_shown(e['input'])})"
+        if e["type"] == "timezone_aware":
+            msg += "; write a date-time with its UTC offset, e.g. 2023-09-21T13:00:00+04:00"
+        lines.append(f"{loc}: {msg}" if loc else msg)
     return f"{source}: " + "; ".join(lines)
+
+
+def _shown(value: Any) -> str:
+    """A value as the user wrote it in TOML, near enough."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return value.isoformat() if isinstance(value, date | time) else repr(value)
+
+
+def _event_name(loc: tuple[Any, ...], tree: dict[str, Any] | None) -> str:
+    """` (event 'name')` for a location inside [[events]], so merged indices are readable."""
+    if tree is None or len(loc) < 2 or loc[0] != "events" or not isinstance(loc[1], int):
+        return ""
+    events = tree.get("events")
+    event = events[loc[1]] if isinstance(events, list) and loc[1] < len(events) else None
+    name = event.get("name") if isinstance(event, dict) else None
+    return f" (event {name!r})" if isinstance(name, str) else ""
 
 
 def _allowed(loc: tuple[Any, ...]) -> list[str]:

@@ -17,7 +17,7 @@ from sim.scenario import Scenario
 from sim.world import Record
 
 #: Log kinds told one line per run of records, with the longest run in days.
-GROUPED = {"incident": 3.0, "fighting": 3.0, "convoy": 3.0, "postponed": 30.0}
+GROUPED = {"incident": 3.0, "fighting": 3.0, "convoy": 3.0, "postponed": math.inf}
 MILESTONES = (0.1, 0.5, 0.9)
 FIGHTING_LINES = 8  # after a collapse, fighting is told in at most about this many lines
 WIDTH, INDENT = 96, 18
@@ -45,8 +45,8 @@ def tell(scenario: Scenario, rep: Replication, replication: int, seed: int) -> s
     """The header, dated lines in time order, and how it ended."""
     p = scenario.with_values(rep.parameters).params if rep.parameters else scenario.params
     main = [*_log_lines(p, rep.log), *_departures(p, rep)]
-    cuts = sorted(line.time_days for line in main)
-    body = sorted([*main, *_grouped(p, rep.log, cuts)])
+    rounds = [r.time_days for r in rep.log if r.kind == "round"]
+    body = sorted([*main, *_grouped(p, rep.log, sorted(line.time_days for line in main), rounds)])
     dated = [textwrap.fill(f"{_when(p.start, line.time_days):<{INDENT}}{line.text}", WIDTH,
                            subsequent_indent=" " * INDENT) for line in body]
     return "\n".join([*_header(p, rep, replication, seed), "", *dated, "", *_ending(p, rep)])
@@ -149,10 +149,14 @@ def _event(p: ScenarioParams, r: Record, spec: EventSpec) -> str:
     return " ".join(parts)
 
 
-def _grouped(p: ScenarioParams, log: Sequence[Record], cuts: list[float]) -> list[Line]:
-    """Runs of incidents, days of fighting, convoys and postponements, one line per run."""
-    runs: list[tuple[str, int, list[Record]]] = []  # a run never spans `window` or a main line
+def _grouped(p: ScenarioParams, log: Sequence[Record], main: list[float],
+             rounds: list[float]) -> list[Line]:
+    """Runs of incidents, days of fighting, convoys and postponements, one line per run.
+
+    A run never spans `window` days or a main line; postponements run until the next round."""
+    runs: list[tuple[str, int, list[Record]]] = []
     for kind, window in GROUPED.items():
+        cuts = rounds if kind == "postponed" else main
         found = [(i, r) for i, r in enumerate(log) if r.kind == kind]
         if kind == "fighting":
             window = max(window, math.ceil(len(found) / FIGHTING_LINES))
@@ -163,7 +167,8 @@ def _grouped(p: ScenarioParams, log: Sequence[Record], cuts: list[float]) -> lis
                 last.append(r)
             else:
                 runs.append((kind, i, [r]))
-    return [Line(run[0].time_days, i, _run(p, kind, run)) for kind, i, run in runs]
+    return [Line(run[0].time_days - (kind == "fighting") * (1 - 1e-9), i, _run(p, kind, run))
+            for kind, i, run in runs]  # a day of fighting is logged as it ends
 
 
 def _run(p: ScenarioParams, kind: str, run: list[Record]) -> str:
@@ -210,10 +215,13 @@ def _ending(p: ScenarioParams, rep: Replication) -> list[str]:
     wait = f" Average wait at {n.corridor}: {o['mean_wait_hours']:.1f} hours." \
         if o["mean_wait_hours"] is not None else ""
     return [textwrap.fill(line, WIDTH) for line in (
-        f"HOW IT ENDED ({_when(p.start, p.horizon_days)}): {label}, because {why}.",
+        f"HOW IT ENDED ({_when(p.start, p.horizon_days)}): {label}, because {why}."
+        + (f" (An agreement was reached on {_when(p.start, o['agreement_day'])}, but that does"
+           " not count when the war is back or so many have left.)"
+           if o["agreement"] and o["end_state"] != "reintegration" else ""),
         f"Left for {n.destination}: {_people(o['departed_people'])} "
-        f"({o['departed_share']:.0%}). Busiest day: {_people(o['peak_departures_per_day'])}."
-        + wait,
+        f"({o['departed_share']:.0%}). Busiest day: {_people(o['peak_departures_per_day'])} "
+        "left." + wait,
         f"Violence: {_count(o['incidents'], 'incident')}"
         + (", then war" if o["ceasefire_collapsed"] else "")
         + f". {_count(o['casualties'], 'casualty', 'casualties')};"

@@ -1,4 +1,4 @@
-"""Shared helpers: small scenarios built in code, with every mechanism but the one under test quiet."""
+"""Shared helpers: small scenarios built in code, every mechanism quiet but the one under test."""
 
 from __future__ import annotations
 

@@ -6,8 +6,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import scenario
 from sim.model import run_replication
+
+from conftest import scenario
 
 share = st.floats(0, 1)
 rate = st.floats(0, 2)

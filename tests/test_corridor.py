@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from conftest import scenario
 from sim.model import run_replication
+
+from conftest import scenario
 
 CAPACITY = 250
 

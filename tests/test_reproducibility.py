@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from conftest import ROOT, scenario
 from sim.ensemble import run_ensemble
 from sim.model import run_replication
 from sim.scenario import load
+
+from conftest import ROOT, scenario
 
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT
 from sim.ensemble import run_ensemble
 from sim.model import END_STATES
 from sim.scenario import load
+
+from conftest import ROOT
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from conftest import scenario
 from sim.model import run_replication
+
+from conftest import scenario
 
 
 def _runs(sc, n, seed=11, key="rounds_held"):

@@ -65,7 +65,8 @@ def _harm(p: CeasefireParams, rng: Generator, world: World, mean: float) -> tupl
 
 def _hostilities(env: simpy.Environment, p: CeasefireParams, rng: Generator, world: World,
                  log: list[Record]) -> Process[simpy.Event, object, None]:
-    """The ceasefire has collapsed: war resumes with daily casualties until the horizon."""
+    """The ceasefire has collapsed: war resumes until the horizon, with daily casualties in
+    proportion to the people still inside."""
     world.at_war = True
     world.tension = 1.0
     world.ceasefire_collapsed.succeed()
@@ -74,6 +75,7 @@ def _hostilities(env: simpy.Environment, p: CeasefireParams, rng: Generator, wor
     while True:
         yield env.timeout(1.0)
         world.advance(env.now)
-        casualties, killed = _harm(p, rng, world, p.war_casualties_per_day)
+        present = world.inside / world.population  # fewer people left, fewer hit
+        casualties, killed = _harm(p, rng, world, p.war_casualties_per_day * present)
         world.snapshot()
         log.append(Record(env.now, "fighting", "a day of fighting", casualties, str(killed)))

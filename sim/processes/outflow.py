@@ -14,11 +14,13 @@ from sim.world import World
 
 def hazard_per_day(p: OutflowParams, world: World) -> float:
     """Each undecided household's rate of deciding to leave, from fear, hunger, distrust and
-    the share of people already gone or queuing."""
+    the share of people already gone or queuing. An exponent above 1 makes fear, hunger and
+    distrust matter mostly when they are high (people tolerate moderate levels)."""
+    k = p.hazard_exponent
     gone = (world.departed + world.waiting) / world.population
-    return (p.base_hazard_per_day + p.tension_hazard_per_day * world.tension
-            + p.hunger_hazard_per_day * world.hunger()
-            + p.distrust_hazard_per_day * (1 - world.trust)
+    return (p.base_hazard_per_day + p.tension_hazard_per_day * world.tension ** k
+            + p.hunger_hazard_per_day * world.hunger() ** k
+            + p.distrust_hazard_per_day * (1 - world.trust) ** k
             + p.neighbours_hazard_per_day * gone)
 
 
