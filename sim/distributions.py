@@ -8,9 +8,13 @@ from typing import Any
 
 from numpy.random import Generator
 
-#: Distribution name -> how many arguments it takes (None: one or more).
+from sim import posterior
+
+#: Distribution name -> how many arguments it takes (None: one or more). `posterior` takes a
+#: file name: the parameters that name one file are drawn jointly, one row per replication.
 FORMS: dict[str, int | None] = {
     "uniform": 2, "normal": 2, "lognormal": 2, "beta": 2, "triangular": 3, "choice": None,
+    "posterior": 1,
 }
 #: normal and lognormal are truncated at this many standard deviations, so every value
 #: a replication can draw is one the scenario was checked with on load.
@@ -39,11 +43,19 @@ class Distribution:
             return (math.exp(a[0] - TRUNCATE_SD * a[1]), math.exp(a[0] + TRUNCATE_SD * a[1]))
         if self.form == "beta":
             return (1e-9, 1 - 1e-9)
+        if self.form == "posterior":
+            return (min(a[1]), max(a[1]))
         return a
 
-    def sample(self, rng: Generator) -> Any:
-        """Draw one value."""
+    def sample(self, rng: Generator, rows: dict[str, int] | None = None) -> Any:
+        """Draw one value; posterior draws share one row per file through `rows`."""
         a = self.args
+        if self.form == "posterior":
+            if rows is None:
+                return a[1][int(rng.integers(len(a[1])))]
+            if a[0] not in rows:
+                rows[a[0]] = int(rng.integers(len(a[1])))
+            return a[1][rows[a[0]]]
         if self.form == "uniform":
             return float(rng.uniform(a[0], a[1]))
         if self.form == "triangular":
@@ -58,8 +70,15 @@ class Distribution:
                 x = a[0] + a[1] * z
                 return float(math.exp(x) if self.form == "lognormal" else x)
 
-    def to_toml(self) -> dict[str, list[Any]]:
-        return {self.form: list(self.args)}
+    def to_toml(self) -> dict[str, Any]:
+        return {"posterior": self.args[0]} if self.form == "posterior" else {
+            self.form: list(self.args)}
+
+    def shown(self) -> str:
+        """As written in the scenario file."""
+        if self.form == "posterior":
+            return f'{{ posterior = "{self.args[0]}" }}'
+        return f"{{ {self.form} = {list(self.args)} }}"
 
 
 def is_distribution(value: Any) -> bool:
@@ -67,9 +86,11 @@ def is_distribution(value: Any) -> bool:
     return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in FORMS
 
 
-def parse(value: dict[str, Any]) -> Distribution:
+def parse(value: dict[str, Any], path: str = "") -> Distribution:
     """Check a `{ form = [args] }` table and return the distribution."""
     form, args = next(iter(value.items()))
+    if form == "posterior":
+        return _posterior(args, path)
     wanted = FORMS[form]
     shape = {"uniform": "[low, high]", "normal": "[mean, sd]", "lognormal": "[mu, sigma]",
              "beta": "[a, b]", "triangular": "[low, mode, high]", "choice": "[v1, v2, ...]"}
@@ -96,12 +117,28 @@ def parse(value: dict[str, Any]) -> Distribution:
     return Distribution(form, tuple(args))
 
 
+def _posterior(file: Any, path: str) -> Distribution:
+    """The column `param.<path>` of a posterior file (made absolute when the file was read)."""
+    if not isinstance(file, str) or not file:
+        raise DistributionError('posterior takes a file name in quotes: write '
+                                '{ posterior = "posterior.csv" } (relative to the scenario file)')
+    try:
+        table = posterior.read_table(file)
+    except ValueError as err:
+        raise DistributionError(str(err)) from None
+    column = posterior.PREFIX + path
+    if column not in table:
+        raise DistributionError(f"posterior file {file} has no column {column} (its columns: "
+                                f"{', '.join(table)})")
+    return Distribution("posterior", (file, table[column]))
+
+
 def find(tree: Any, prefix: str = "") -> dict[str, Distribution]:
     """Every distribution in a raw scenario tree, by dotted path."""
     found: dict[str, Distribution] = {}
     if is_distribution(tree):
         try:
-            return {prefix: parse(tree)}
+            return {prefix: parse(tree, prefix)}
         except DistributionError as err:
             raise DistributionError(f"{prefix}: {err}") from None
     items: Any = ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import math
 import tomllib
@@ -17,6 +18,7 @@ from numpy.random import Generator
 from pydantic import BaseModel, ValidationError
 
 from sim import distributions as dist
+from sim import posterior
 from sim.params import ScenarioParams
 
 
@@ -41,15 +43,40 @@ class Scenario:
         """One replication's parameters: every distribution sampled, in path order."""
         if not self.distributions:
             return self.params, {}
-        tree = copy.deepcopy(self.raw)
         drawn: dict[str, Any] = {}
-        for path in sorted(self.distributions):
-            value = self.distributions[path].sample(rng)
-            if isinstance(dist.get(self.params, path), int) and not isinstance(value, bool):
+        rows: dict[str, int] = {}  # one row per posterior file: its parameters are drawn jointly
+        for path, integer in self._draw_plan:
+            value = self.distributions[path].sample(rng, rows)
+            if integer and not isinstance(value, bool):
                 value = round(value)
-            dist.put(tree, path, value)
             drawn[path] = value
-        return ScenarioParams.model_validate(tree), drawn
+        return self._with_drawn(drawn), drawn
+
+    @functools.cached_property
+    def _draw_plan(self) -> tuple[tuple[str, bool], ...]:
+        """Each distribution's path, in draw order, and whether its parameter is an integer."""
+        return tuple((path, isinstance(dist.get(self.params, path), int))
+                     for path in sorted(self.distributions))
+
+    def _with_drawn(self, drawn: dict[str, Any]) -> ScenarioParams:
+        """The parameters with drawn values, validated as on loading. Only the sections that
+        hold drawn values are validated again: the rest, and the checks across sections, were
+        done on loading and do not depend on them (a replication costs a fraction as much)."""
+        sections = {path.split(".", 1)[0] for path in drawn}
+        if not all(isinstance(getattr(self.params, s, None), BaseModel) for s in sections):
+            tree = copy.deepcopy(self.raw)  # a top-level value or an event: the whole tree
+            for path, value in drawn.items():
+                dist.put(tree, path, value)
+            return ScenarioParams.model_validate(tree)
+        update: dict[str, BaseModel] = {}
+        for section in sections:
+            subtree = self.raw[section]
+            for path, value in drawn.items():
+                head, *keys = path.split(".")
+                if head == section:
+                    subtree = _replaced(subtree, keys, value)
+            update[section] = type(getattr(self.params, section)).model_validate(subtree)
+        return self.params.model_copy(update=update)
 
     def to_toml(self) -> str:
         """The resolved scenario, enough to re-run it exactly."""
@@ -71,6 +98,15 @@ class Scenario:
         return from_tree(tree, source or self.source)
 
 
+def _replaced(node: Any, keys: list[str], value: Any) -> Any:
+    """A copy of a raw tree with the value at `keys` replaced; only the tables on the way
+    are copied (a deep copy per replication costs more than the validation)."""
+    out: Any = list(node) if isinstance(node, list) else dict(node)
+    key: Any = int(keys[0]) if isinstance(node, list) else keys[0]
+    out[key] = _replaced(out[key], keys[1:], value) if len(keys) > 1 else value
+    return out
+
+
 def load(path: str | Path) -> Scenario:
     """Read, resolve and validate a scenario file."""
     path = Path(path)
@@ -81,7 +117,8 @@ def from_tree(tree: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate a raw scenario tree; every distribution must give valid values at its edges."""
     try:
         found = dist.find(tree)
-    except dist.DistributionError as err:
+        posterior.check_columns(found)
+    except ValueError as err:
         raise ScenarioError(f"{source}: {err}") from None
     corners = [d.extremes() for d in found.values()]
     for k in range(max((len(c) for c in corners), default=1)):
@@ -111,7 +148,7 @@ def _typical(d: dist.Distribution) -> Any:
     typical = {"uniform": lambda: (a[0] + a[1]) / 2, "normal": lambda: a[0],
                "lognormal": lambda: math.exp(a[0]),
                "beta": lambda: a[0] / (a[0] + a[1]), "triangular": lambda: a[1],
-               "choice": lambda: a[0]}
+               "choice": lambda: a[0], "posterior": lambda: sorted(a[1])[len(a[1]) // 2]}
     return typical[d.form]()
 
 
@@ -139,6 +176,7 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         chain = " -> ".join(p.name for p in (*seen, real))
         raise ScenarioError(f"{path}: `extends` goes round in a cycle: {chain}")
     tree = _read(path)
+    posterior.anchor(tree, path.parent)
     parent = tree.pop("extends", None)
     if parent is None:
         return tree
@@ -148,21 +186,47 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if not parent_path.is_file():
         problem = "is a folder" if parent_path.is_dir() else "does not exist"
         raise ScenarioError(f"{path}: extends {parent!r}, but {parent_path} {problem}")
-    return merge(_resolve(parent_path, (*seen, real)), tree)
+    base = _resolve(parent_path, (*seen, real))
+    try:
+        return merge(base, tree)
+    except ScenarioError as err:
+        raise ScenarioError(f"{path}: {err}") from None
 
 
 def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Deep merge: tables merge, `events` append, distributions and other values replace."""
+    """Deep merge: tables merge, `events` append, distributions and other values replace.
+
+    A table `[events."name"]` (or `[events.3]`) changes that event of the parent instead."""
     out = dict(base)
     for key, value in over.items():
         old = out.get(key)
         if key == "events" and isinstance(old, list) and isinstance(value, list):
             out[key] = old + value
+        elif key == "events" and isinstance(old, list) and isinstance(value, dict):
+            out[key] = _change_events(old, value)
         elif (isinstance(old, dict) and isinstance(value, dict)
               and not dist.is_distribution(old) and not dist.is_distribution(value)):
             out[key] = merge(old, value)
         else:
             out[key] = value
+    return out
+
+
+def _change_events(events: list[Any], changes: dict[str, Any]) -> list[Any]:
+    """The parent's events with some changed, each named by its `name` or its index."""
+    out = list(events)
+    names = [e.get("name") if isinstance(e, dict) else None for e in events]
+    for key, change in changes.items():
+        hits = [i for i, name in enumerate(names) if name == key]
+        if not hits and key.isdigit() and int(key) < len(out):
+            hits = [int(key)]
+        if len(hits) != 1:
+            problem = "several events are" if hits else "no event is"
+            raise ScenarioError(f"events.{key}: {problem} named {key!r} in the parent; name "
+                                f"one of: {', '.join(map(repr, names))} (or give its index)")
+        if not isinstance(change, dict) or not isinstance(out[hits[0]], dict):
+            raise ScenarioError(f"events.{key}: write the changes to that event as a table")
+        out[hits[0]] = merge(out[hits[0]], change)
     return out
 
 
@@ -180,7 +244,7 @@ def _explain(err: ValidationError, source: str, found: dict[str, dist.Distributi
             msg = "required but missing"
         elif path in found:
             d = found[path]
-            msg = f"{{ {d.form} = {list(d.args)} }} can reach {_shown(e['input'])}: {msg}"
+            msg = f"{d.shown()} can reach {_shown(e['input'])}: {msg}"
         elif (isinstance(e.get("input"), dict) and e["type"].endswith("_type")
               and not e["type"].startswith(("dict", "model"))):
             msg = (f"{msg} (got a table with {', '.join(map(str, e['input'])) or 'no keys'}; "
