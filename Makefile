@@ -1,4 +1,5 @@
-# peacesim: `make demo` runs the baseline scenario, `make test` runs the whole suite.
+# peacesim: `make demo` runs the baseline scenario, `make test` runs the whole suite,
+# `make bench` measures speed and memory (about 10-20 minutes; writes benchmarks/latest.json).
 # Each target creates .venv and installs what it needs (Python 3.11 and make are enough).
 
 PYTHON ?= python3
@@ -6,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 RUNS   ?= 500
 
-.PHONY: demo test lint install dev clean
+.PHONY: demo test lint install dev bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +18,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,dask]"
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -28,11 +29,14 @@ demo: $(VENV)/.installed
 	$(BIN)/sim run scenarios/baseline.toml --runs $(RUNS) --out results/baseline/demo --force
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check sim tests
+	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

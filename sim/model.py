@@ -17,7 +17,7 @@ from sim.processes.supplies import supplies
 from sim.processes.timeline import timeline
 from sim.rng import streams
 from sim.scenario import Scenario
-from sim.world import Record, World
+from sim.world import SNAPSHOT, Record, World
 
 #: The outcomes of one replication, in the order of `outcomes.csv`.
 OUTCOMES = ("agreement", "agreement_day", "talks_broken", "rounds_held", "issues_settled",
@@ -63,8 +63,9 @@ def run_replication(scenario: Scenario, replication: int, seed: int) -> Replicat
     env.process(supplies(env, p.supplies, rng["supplies"], world, log))
     env.run(until=p.horizon_days)
     world.advance(p.horizon_days)
-    return Replication(outcomes=summarise(p, world, log), parameters=drawn,
-                       series=world.series(record_times(p)), log=tuple(log))
+    table = world.table()
+    return Replication(outcomes=summarise(p, world, log, table), parameters=drawn,
+                       series=world.series(record_times(p), table), log=tuple(log))
 
 
 def _first(log: list[Record], kind: str) -> float | None:
@@ -78,10 +79,11 @@ def _first_reaching(times: np.ndarray, values: np.ndarray, level: float) -> floa
     return round(float(times[hit[0]]), 6) if hit.size else None
 
 
-def summarise(p: ScenarioParams, world: World, log: list[Record]) -> dict[str, Any]:
+def summarise(p: ScenarioParams, world: World, log: list[Record],
+              table: np.ndarray | None = None) -> dict[str, Any]:
     """The outcomes of MODEL.md; times of things that never happened are None (censored)."""
-    snaps = np.array(world.snapshots)
-    times, departed = snaps[:, 0], snaps[:, 7]
+    snaps = world.table() if table is None else table
+    times, departed = snaps[:, 0], snaps[:, SNAPSHOT.index("departed")]
     days = np.arange(math.ceil(p.horizon_days) + 1, dtype=float)
     daily = np.diff(departed[np.searchsorted(times, days + 1e-9, side="right") - 1])
     crossed = sum(c[1] for c in world.crossings)
@@ -111,7 +113,7 @@ def summarise(p: ScenarioParams, world: World, log: list[Record]) -> dict[str, A
         "day_half_departed": _first_reaching(times, departed, 0.5 * world.population),
         "day_90pct_departed": _first_reaching(times, departed, 0.9 * world.population),
         "peak_departures_per_day": int(daily.max()) if daily.size else 0,
-        "max_waiting_people": int(snaps[:, 6].max()),
+        "max_waiting_people": int(snaps[:, SNAPSHOT.index("waiting")].max()),
         "mean_wait_hours": 24 * sum(c[2] for c in world.crossings) / crossed if crossed else None,
         "killed_people": world.killed,
         "end_state": end,

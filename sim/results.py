@@ -9,13 +9,13 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
-from sim.ensemble import Ensemble
+from sim.ensemble import Ensemble, QuantilesOnly
 from sim.model import BOOLEAN_OUTCOMES, OUTCOMES, SERIES
 from sim.scenario import Scenario, ScenarioError, from_tree
 from sim.stats import summarise
@@ -51,8 +51,13 @@ def write(ens: Ensemble, out: Path, manifest: dict[str, Any],
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)
         (tmp / "scenario.toml").write_text(ens.scenario.to_toml())
-        (tmp / "outcomes.csv").write_text(outcomes_csv(ens.rows))
-        write_series(tmp / "series.npz", ens.time_days, ens.series)
+        with (tmp / "outcomes.csv").open("w", newline="") as f:
+            write_outcomes(f, ens.rows)
+        if ens.quantiles:
+            write_series(tmp / "series.npz", ens.time_days, ens.quantiles,
+                         {"quantile_levels": np.array(ens.levels)})
+        else:
+            write_series(tmp / "series.npz", ens.time_days, ens.series)
         (tmp / "summary.json").write_text(json.dumps(summarise(ens.rows), indent=1) + "\n")
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
         if figures:
@@ -78,25 +83,41 @@ def _cell(value: Any) -> str:
 
 
 def outcomes_csv(rows: list[dict[str, Any]]) -> str:
-    params = sorted({k for row in rows for k in row if k.startswith("param.")})
-    columns = ["replication", *OUTCOMES, *params]
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+    write_outcomes(buf, rows)
     return buf.getvalue()
 
 
-def write_series(path: Path, time_days: np.ndarray, series: dict[str, np.ndarray]) -> None:
-    """An .npz numpy can load, written with fixed zip timestamps so equal runs give equal bytes."""
-    arrays = {"time_days": time_days, **{k: series[k].astype(np.float32) for k in SERIES}}
+def write_outcomes(f: TextIO, rows: list[dict[str, Any]]) -> None:
+    """outcomes.csv, row by row (a million rows never make one string)."""
+    params = sorted({k for row in rows for k in row if k.startswith("param.")})
+    columns = ["replication", *OUTCOMES, *params]
+    writer = csv.writer(f, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+
+
+def write_series(path: Path, time_days: np.ndarray, series: Mapping[str, np.ndarray],
+                 extra: Mapping[str, np.ndarray] | None = None) -> None:
+    """An .npz numpy can load, written with fixed zip timestamps so equal runs give equal bytes.
+
+    Each array is streamed into the zip, so writing costs no copy of the (runs, T) arrays."""
+    arrays = {"time_days": time_days, **(extra or {}),
+              **{k: np.ascontiguousarray(series[k], dtype=np.float32) for k in SERIES}}
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, array in arrays.items():
-            buf = io.BytesIO()
-            np.lib.format.write_array(buf, np.ascontiguousarray(array), allow_pickle=False)
-            zf.writestr(zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0)),
-                        buf.getvalue(), compress_type=zipfile.ZIP_DEFLATED)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.file_size = _npy_size(array)  # decides whether the entry needs zip64
+            with zf.open(info, "w") as entry:
+                np.lib.format.write_array(entry, np.ascontiguousarray(array), allow_pickle=False)
+
+
+def _npy_size(array: np.ndarray) -> int:
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, np.lib.format.header_data_from_array_1_0(array))
+    return buf.tell() + array.nbytes
 
 
 def _parse(name: str, text: str) -> Any:
@@ -127,10 +148,19 @@ def read(folder: Path) -> tuple[Ensemble, dict[str, Any]]:
                                        str(folder / "scenario.toml"))
     except (ScenarioError, tomllib.TOMLDecodeError) as err:
         raise ResultsError(f"{folder}: its scenario.toml cannot be used: {err}") from None
-    manifest = json.loads((folder / "manifest.json").read_text())
-    with (folder / "outcomes.csv").open(newline="") as f:
-        rows = [{k: _parse(k, v) for k, v in row.items()} for row in csv.DictReader(f)]
-    with np.load(folder / "series.npz") as npz:
-        time_days = npz["time_days"]
-        series = {k: npz[k] for k in SERIES}
-    return Ensemble(scenario, int(manifest["seed"]), time_days, rows, series), manifest
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+        seed = int(manifest["seed"])
+        with (folder / "outcomes.csv").open(newline="") as f:
+            rows = [{k: _parse(k, v) for k, v in row.items()} for row in csv.DictReader(f)]
+        with np.load(folder / "series.npz") as npz:
+            time_days = npz["time_days"]
+            arrays = {k: npz[k] for k in SERIES}
+            levels = tuple(float(q) for q in npz["quantile_levels"]) \
+                if "quantile_levels" in npz.files else ()
+    except (ValueError, KeyError, TypeError, OSError, zipfile.BadZipFile) as err:
+        raise ResultsError(f"{folder}: a damaged results folder ({type(err).__name__}: {err}); "
+                           "run the scenario again") from None
+    if levels:  # written by `sim run --series quantiles`: (levels, T) arrays
+        return Ensemble(scenario, seed, time_days, rows, QuantilesOnly(), arrays, levels), manifest
+    return Ensemble(scenario, seed, time_days, rows, arrays), manifest

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
@@ -15,7 +16,7 @@ LN2 = 0.6931471805599453
 
 #: Columns of a state snapshot, taken after every change: the series are rebuilt from these
 #: after the run, so no simulation events are spent on recording.
-SNAPSHOT = ("time_days", "tension", "tension_target", "trust", "supplies_person_days",
+SNAPSHOT = ("time_days", "tension", "at_war", "trust", "supplies_person_days",
             "residents", "waiting", "departed", "killed", "incidents", "issues_settled")
 
 
@@ -78,7 +79,7 @@ class World:
         return self.residents + self.waiting
 
     def hunger(self) -> float:
-        inside = self.inside
+        inside = self.residents + self.waiting
         if inside == 0:
             return 0.0
         days = self.supplies_person_days / inside
@@ -90,23 +91,42 @@ class World:
         return min(1.0, self._tension_baseline + self._hunger_weight * self.hunger())
 
     def advance(self, now: float) -> None:
-        """Relax tension and trust toward their targets and consume supplies up to `now`."""
+        """Relax tension and trust toward their targets and consume supplies up to `now`.
+
+        The hottest function of a replication: `tension_target()` is written out in place."""
         dt = now - self._last
         if dt <= 0:
             return
-        target = self.tension_target()
+        inside = self.residents + self.waiting
+        if self.at_war:
+            target = 1.0
+        else:
+            fed = self.supplies_person_days / inside / self._comfortable_days if inside else 1.0
+            hunger = 1.0 - fed if fed < 1.0 else 0.0
+            target = self._tension_baseline + self._hunger_weight * hunger
+            if target > 1.0:
+                target = 1.0
         self.tension = target + (self.tension - target) * math.exp(-dt * self._tension_rate)
         self.trust = self._trust_baseline + (self.trust - self._trust_baseline) * math.exp(
             -dt * self._trust_rate)
-        self.supplies_person_days = max(0.0, self.supplies_person_days - self.inside * dt)
+        left = self.supplies_person_days - inside * dt
+        self.supplies_person_days = left if left > 0.0 else 0.0
         self._last = now
 
     def snapshot(self) -> None:
         """Record the state after a change (call `advance` before changing it)."""
-        self.advance(self.env.now)
-        self.snapshots.append((self._last, self.tension, self.tension_target(), self.trust,
+        now = self.env.now
+        if now > self._last:
+            self.advance(now)
+        self.snapshots.append((self._last, self.tension, self.at_war, self.trust,
                                self.supplies_person_days, self.residents, self.waiting,
                                self.departed, self.killed, self.incidents, self.issues_settled))
+
+    def table(self) -> np.ndarray:
+        """The snapshots as one float array (rows: snapshots, columns: `SNAPSHOT`)."""
+        rows = self.snapshots
+        return np.fromiter(chain.from_iterable(rows), float, len(rows) * len(SNAPSHOT)).reshape(
+            len(rows), len(SNAPSHOT))
 
     def shift(self, name: str, delta: float) -> None:
         """Add to tension or trust, kept within 0-1."""
@@ -138,7 +158,7 @@ class World:
         left, waited = people, 0.0
         while left:
             cohort = self.queue[0]
-            n = min(left, int(cohort[1]))
+            n = left if left < cohort[1] else int(cohort[1])
             waited += n * (now - cohort[0])
             cohort[1] -= n
             left -= n
@@ -149,20 +169,30 @@ class World:
         self.crossings.append((now, people, waited))
 
     def signal(self, name: str) -> None:
-        """Fire a renewable event (`round_called`, `corridor_changed`, ...) and arm a new one."""
+        """Fire a renewable event (`round_called`, `corridor_changed`, ...) and arm a new one.
+
+        With no process waiting on it the event is kept for the next signal: firing it would
+        spend a simulation event on nothing."""
         old = getattr(self, name)
+        if not old.callbacks:
+            return
         setattr(self, name, self.env.event())
         old.succeed()
 
-    def series(self, times: np.ndarray) -> dict[str, np.ndarray]:
-        """The state at the given days, rebuilt exactly from the snapshots."""
-        s = np.array(self.snapshots)
+    def series(self, times: np.ndarray, table: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """The state at the given days, rebuilt exactly from the snapshots (or their `table`)."""
+        s = self.table() if table is None else table
         # events at a record time count as before it (1e-9 days absorbs rounding of sums)
         i = np.searchsorted(s[:, 0], times + 1e-9, side="right") - 1
         at = dict(zip(SNAPSHOT, s[i].T, strict=True))
         dt = times - at["time_days"]
-        target = at["tension_target"]
         inside = at["residents"] + at["waiting"]
+        # the tension target as `tension_target()` gave it at each snapshot, in the same arithmetic
+        held = np.divide(at["supplies_person_days"], inside, out=np.full_like(inside, np.inf),
+                         where=inside > 0)
+        hunger_then = 1.0 - np.minimum(1.0, held / self._comfortable_days)
+        target = np.where(at["at_war"] > 0, 1.0, np.minimum(
+            1.0, self._tension_baseline + self._hunger_weight * hunger_then))
         supplies = np.maximum(0.0, at["supplies_person_days"] - inside * dt)
         days = np.divide(supplies, inside, out=np.full_like(supplies, np.inf), where=inside > 0)
         out = {

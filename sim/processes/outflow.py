@@ -48,19 +48,34 @@ def corridor(env: simpy.Environment, world: World) -> Process[simpy.Event, objec
     """First come, first served, at most `corridor_capacity_per_hour` people an hour.
 
     People cross in slices of at most an hour; a slice ends early when the corridor closes or
-    its capacity changes, and capacity left over as a fraction of a person carries on."""
+    its capacity changes (the change interrupts it), and capacity left over as a fraction of a
+    person carries on. Waits are plain events, not AnyOf conditions: they are the hot path."""
+    me = env.active_process
+    assert me is not None  # this generator runs as a process
+
+    def cut(_: simpy.Event) -> None:
+        me.interrupt("the corridor changed")
+
     carry = 0.0
     while True:
         if not world.corridor_open or world.corridor_capacity_per_hour <= 0:
             yield world.corridor_changed
             continue
-        if world.waiting == 0:
-            yield world.people_joined | world.corridor_changed
-            continue
+        idle = world.waiting == 0
         capacity = world.corridor_capacity_per_hour
-        hours = min(1.0, (world.waiting - carry) / capacity)
         began = env.now
-        yield env.timeout(hours / 24) | world.corridor_changed
+        changed = world.corridor_changed
+        changed.callbacks.append(cut)  # a change of the corridor interrupts the wait below
+        try:
+            if idle:
+                yield world.people_joined
+            else:
+                yield env.timeout(min(1.0, (world.waiting - carry) / capacity) / 24)
+            changed.callbacks.remove(cut)
+        except simpy.Interrupt:
+            pass
+        if idle:
+            continue
         allowed = capacity * (env.now - began) * 24 + carry
         people = min(world.waiting, int(allowed + 1e-9))
         carry = min(1.0, allowed - people) if people < world.waiting else 0.0

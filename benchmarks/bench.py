@@ -1,0 +1,229 @@
+"""Speed and memory of peacesim on this machine, against the targets of the README.
+
+`make bench` runs this once: it prints a table and writes benchmarks/latest.json. The floor
+and the model are timed in this process (best of several repeats, so other load on the machine
+counts as little as possible); each size of run for memory is a real `sim run` in a child
+process, whose peak memory the operating system reports when it ends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import simpy
+
+import sim
+import sim.model
+from sim.ensemble import run_ensemble
+from sim.scenario import Scenario, load
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = ROOT / "scenarios" / "baseline.toml"
+OUT = Path(__file__).resolve().parent / "latest.json"
+SEED = 2023
+
+
+def best_of(repeats: int, work: Callable[[], float]) -> float:
+    return min(work() for _ in range(repeats))
+
+
+def floor_us_per_event(events: int = 200_000) -> float:
+    """A bare SimPy loop: one process, timeouts with delays drawn beforehand."""
+    delays = np.random.default_rng(1).exponential(1.0, events).tolist()
+
+    def once() -> float:
+        env = simpy.Environment()
+
+        def loop(env: simpy.Environment) -> Any:
+            for d in delays:
+                yield env.timeout(d)
+
+        env.process(loop(env))
+        began = time.perf_counter()
+        env.run()
+        return (time.perf_counter() - began) / events * 1e6
+
+    return best_of(5, once)
+
+
+class CountingEnvironment(simpy.Environment):
+    """Counts the events a replication processes (used in a separate, untimed pass)."""
+
+    processed = 0
+
+    def step(self) -> None:
+        CountingEnvironment.processed += 1
+        super().step()
+
+
+def events_per_replication(sc: Scenario, reps: int = 200) -> float:
+    original = sim.model.simpy.Environment
+    sim.model.simpy.Environment = CountingEnvironment  # type: ignore[misc]
+    try:
+        CountingEnvironment.processed = 0
+        for r in range(reps):
+            sim.model.run_replication(sc, r, SEED)
+        return CountingEnvironment.processed / reps
+    finally:
+        sim.model.simpy.Environment = original  # type: ignore[misc]
+
+
+def us_per_replication(sc: Scenario, reps: int = 200) -> float:
+    """Everything a replication costs: streams, parameters, the run, outcomes and series."""
+
+    def once() -> float:
+        began = time.perf_counter()
+        for r in range(reps):
+            sim.model.run_replication(sc, r, SEED)
+        return (time.perf_counter() - began) / reps * 1e6
+
+    return best_of(3, once)
+
+
+def ensemble_seconds(sc: Scenario, runs: int, **how: Any) -> float:
+    began = time.perf_counter()
+    run_ensemble(sc, runs, SEED, **how)
+    return time.perf_counter() - began
+
+
+def sim_run(runs: int, series: str, folder: Path) -> dict[str, float]:
+    """A real `sim run` in a child process: its wall time, and the peak memory of the largest
+    process of its tree (the main one: it holds the ensemble) as the kernel reports it."""
+    out = folder / f"{series}-{runs}"
+    command = [sys.executable, "-m", "sim", "run", str(BASELINE), "--runs", str(runs),
+               "--seed", str(SEED), "--out", str(out), "--workers", "2", "--series", series,
+               "--quiet"]
+    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    began = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True,
+                          text=True, check=True)
+    wall = time.perf_counter() - began
+    manifest = json.loads((out / "manifest.json").read_text())
+    return {"runs": runs, "series": series, "wall_seconds": round(wall, 2),
+            "ensemble_seconds": manifest["wall_time_seconds"],
+            "ms_per_replication": round(manifest["wall_time_seconds"] / runs * 1e3, 4),
+            "peak_rss_mb": round(int(done.stdout.split()[-1]) / 1024, 1)}  # Linux: KiB
+
+
+def horizons(sc: Scenario) -> list[dict[str, float]]:
+    rows = []
+    for days in (30, 90, 180):
+        variant = sc.with_values({"horizon_days": days})
+        us = us_per_replication(variant, 100)
+        events = events_per_replication(variant, 100)
+        rows.append({"horizon_days": days, "ms_per_replication": round(us / 1e3, 3),
+                     "events_per_replication": round(events, 1),
+                     "us_per_event": round(us / events, 3)})
+    for row in rows:
+        row["cost_per_day_vs_30"] = round(row["ms_per_replication"] / rows[0]["ms_per_replication"]
+                                          * 30 / row["horizon_days"], 3)
+        row["cost_per_event_vs_30"] = round(row["us_per_event"] / rows[0]["us_per_event"], 3)
+    return rows
+
+
+def measure() -> dict[str, Any]:
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
+    sc = load(BASELINE)
+    floor = floor_us_per_event()
+    per_rep = us_per_replication(sc)
+    events = events_per_replication(sc)
+    serial = ensemble_seconds(sc, 2000, executor="serial")
+    one = best_of(2, lambda: ensemble_seconds(sc, 4000, workers=1))
+    two = best_of(2, lambda: ensemble_seconds(sc, 4000, workers=2, executor="local"))
+    with tempfile.TemporaryDirectory(prefix="peacesim-bench-") as tmp:
+        sizes = [sim_run(n, "full", Path(tmp)) for n in (1_000, 10_000, 100_000)]
+        sizes.append(sim_run(100_000, "quantiles", Path(tmp)))
+    full = {s["runs"]: s for s in sizes if s["series"] == "full"}
+    per_run = [s["ms_per_replication"] for s in full.values()]
+    by_horizon = horizons(sc)
+    result = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+                   f"{platform.python_version()}, simpy {simpy.__version__}",
+        "version": sim.__version__,
+        "load_average_at_start": load_at_start,
+        "floor_us_per_event": round(floor, 3),
+        "model_us_per_event": round(per_rep / events, 3),
+        "model_to_floor_per_event": round(per_rep / events / floor, 2),
+        "events_per_replication": round(events, 1),
+        "us_per_replication": round(per_rep, 1),
+        "replications_per_second_1_core": round(2000 / serial, 1),
+        "seconds_4000_runs_1_worker": round(one, 2),
+        "seconds_4000_runs_2_workers": round(two, 2),
+        "speedup_2_workers": round(one / two, 3),
+        "peak_rss_mb_1k": full[1_000]["peak_rss_mb"],
+        "peak_rss_mb_10k": full[10_000]["peak_rss_mb"],
+        "peak_rss_mb_100k": full[100_000]["peak_rss_mb"],
+        "peak_rss_mb_100k_quantiles": sizes[-1]["peak_rss_mb"],
+        "runs": sizes,
+        "runs_cost_spread": round(max(per_run) / min(per_run), 3),
+        "horizons": by_horizon,
+    }
+    result["targets"] = {
+        "model_to_floor_per_event <= 3": result["model_to_floor_per_event"] <= 3,
+        "speedup_2_workers >= 1.8": result["speedup_2_workers"] >= 1.8,
+        "cost per replication within 15% for 1k/10k/100k runs": result["runs_cost_spread"] <= 1.15,
+        "cost per replication-day at 90 and 180 days at most 15% above 30 days' "
+        "(no super-linear growth; it is sub-linear)":
+            max(h["cost_per_day_vs_30"] for h in by_horizon) <= 1.15,
+        "cost strictly proportional to the horizon, within 15%":
+            all(abs(h["cost_per_day_vs_30"] - 1) <= 0.15 for h in by_horizon),
+        "peak_rss_mb_100k <= 1024": result["peak_rss_mb_100k"] <= 1024,
+    }
+    return result
+
+
+def table(r: dict[str, Any]) -> str:
+    lines = [f"peacesim {r['version']} on {r['machine']}; load average at start "
+             f"{r['load_average_at_start'][0]} (other work on the machine slows every figure)", "",
+             f"{'floor: bare SimPy loop':46}{r['floor_us_per_event']:>10.3f} us/event",
+             f"{'baseline: events per replication':46}{r['events_per_replication']:>10.1f}",
+             f"{'baseline: cost per event (whole replication)':46}"
+             f"{r['model_us_per_event']:>10.3f} us/event  ({r['model_to_floor_per_event']}x floor)",
+             f"{'baseline: cost per replication':46}{r['us_per_replication'] / 1e3:>10.3f} ms",
+             f"{'replications per second, one core':46}"
+             f"{r['replications_per_second_1_core']:>10.1f}",
+             f"{'4,000 runs, local executor, 1 / 2 workers':46}"
+             f"{r['seconds_4000_runs_1_worker']:>7.2f} s / {r['seconds_4000_runs_2_workers']:.2f} s"
+             f"  (speed-up {r['speedup_2_workers']})", "",
+             f"{'sim run, 2 workers':22}{'runs':>9}{'ensemble s':>12}{'ms/run':>9}"
+             f"{'wall s':>9}{'peak MB':>9}"]
+    for s in r["runs"]:
+        lines.append(f"{'  series ' + s['series']:22}{s['runs']:>9,}{s['ensemble_seconds']:>12.2f}"
+                     f"{s['ms_per_replication']:>9.3f}{s['wall_seconds']:>9.2f}"
+                     f"{s['peak_rss_mb']:>9.1f}")
+    lines += ["", f"{'horizon (days)':22}{'ms/run':>9}{'events':>9}{'us/event':>10}"
+              f"{'per day vs 30':>15}"]
+    for h in r["horizons"]:
+        lines.append(f"{h['horizon_days']:<22}{h['ms_per_replication']:>9.3f}"
+                     f"{h['events_per_replication']:>9.1f}{h['us_per_event']:>10.3f}"
+                     f"{h['cost_per_day_vs_30']:>15.3f}")
+    lines += ["", "targets:"]
+    lines += [f"  {'met    ' if ok else 'NOT MET'}  {name}" for name, ok in r["targets"].items()]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    began = time.perf_counter()
+    result = measure()
+    result["bench_seconds"] = round(time.perf_counter() - began, 1)
+    result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    OUT.write_text(json.dumps(result, indent=1) + "\n")
+    print(table(result))
+    print(f"\n{OUT.relative_to(ROOT)} written in {result['bench_seconds']:.0f} s; peak memory "
+          f"of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

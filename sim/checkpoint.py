@@ -1,0 +1,171 @@
+"""Completed chunks of a run, kept in a hidden folder next to its results until the run ends.
+
+While `sim run` works on `results/x/`, each finished chunk of replications is saved as
+`results/.x.partial/chunks/<start>-<count>.npz`, with `run.json` (what is being run) and the
+resolved `scenario.toml`. The results folder itself appears only when the run is complete. After
+Ctrl-C, a killed process or a dead worker, `sim run --resume results/x` runs the missing chunks
+only, and the results are the same as those of an uninterrupted run."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.results import ResultsError
+from sim.scenario import Scenario, from_tree, load
+
+Rows = list[dict[str, Any]]
+#: What must match for a resumed run to give the results of an uninterrupted one.
+IDENTITY = ("scenario_sha256", "seed", "runs", "version")
+
+
+class CheckpointError(ResultsError):
+    """A partial run that cannot be resumed (or would be overwritten), said for people."""
+
+
+def partial_folder(out: Path) -> Path:
+    """Where the completed chunks of a run into `out` are kept."""
+    return out.parent / f".{out.name}.partial"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The partial folder of one run."""
+
+    folder: Path
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """The run.json of the partial run: scenario hash, seed, runs, chunk size, ..."""
+        info: dict[str, Any] = json.loads((self.folder / "run.json").read_text())
+        return info
+
+    def completed(self) -> list[tuple[int, int]]:
+        """(start, count) of every chunk saved whole."""
+        done = []
+        for path in (self.folder / "chunks").glob("*.npz"):
+            start, _, count = path.stem.partition("-")
+            if start.isdigit() and count.isdigit():
+                done.append((int(start), int(count)))
+        return sorted(done)
+
+    def saved_runs(self) -> int:
+        return sum(count for _, count in self.completed())
+
+    def save(self, start: int, count: int, rows: Rows, series: dict[str, np.ndarray]) -> None:
+        """Write one chunk under a temporary name, then rename it: a chunk is whole or absent."""
+        path = self.folder / "chunks" / f"{start:09d}-{count:06d}.npz"
+        tmp = path.with_name(f".{path.stem}.tmp.npz")
+        arrays = {"rows_json": np.frombuffer(json.dumps(rows).encode(), dtype=np.uint8),
+                  **series}
+        with tmp.open("wb") as f:
+            np.savez_compressed(f, allow_pickle=False, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+
+    def load(self, start: int, count: int) -> tuple[Rows, dict[str, np.ndarray]]:
+        with np.load(self.folder / "chunks" / f"{start:09d}-{count:06d}.npz") as npz:
+            rows: Rows = json.loads(npz["rows_json"].tobytes().decode())
+            series = {k: npz[k] for k in npz.files if k != "rows_json"}
+        return rows, series
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def create(out: Path, info: dict[str, Any], scenario_toml: str,
+           force: bool = False) -> Checkpoint:
+    """A fresh partial folder for a run into `out`; an interrupted run's is replaced only with
+    `force`, and never while its process is still running."""
+    folder = partial_folder(out)
+    if folder.exists():
+        _refuse_if_running(folder, out)
+        if not force:
+            raise CheckpointError(
+                f"--out {out}: an interrupted run into this folder is saved in {folder}; "
+                f"continue it with `sim run --resume {out}`, or add --force to start again")
+        shutil.rmtree(folder)
+    tmp = folder.with_name(f"{folder.name}.{os.getpid()}")
+    (tmp / "chunks").mkdir(parents=True)
+    (tmp / "scenario.toml").write_text(scenario_toml)
+    owner = {"pid": os.getpid(), "host": socket.gethostname()}
+    (tmp / "run.json").write_text(json.dumps({**info, **owner}, indent=1) + "\n")
+    os.rename(tmp, folder)
+    return Checkpoint(folder)
+
+
+def _refuse_if_running(folder: Path, out: Path) -> None:
+    """Two runs into one folder would mix their chunks."""
+    try:
+        owner = json.loads((folder / "run.json").read_text())
+        pid = int(owner["pid"])
+        if owner["host"] != socket.gethostname() or pid == os.getpid():
+            return
+        os.kill(pid, 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # no such process (or an unreadable run.json): nobody is running it
+    raise CheckpointError(f"{out}: another sim run (process {pid}) is writing to it now; wait "
+                          f"for it to finish, or stop it and resume with `sim run --resume {out}`")
+
+
+def resume(out: Path, wanted: dict[str, Any]) -> Checkpoint:
+    """The interrupted run into `out`, if what it runs matches `wanted` (keys of IDENTITY;
+    None means: whatever the interrupted run had)."""
+    folder = partial_folder(out)
+    if not (folder / "run.json").is_file():
+        done = " (it is complete)" if (out / "manifest.json").is_file() else ""
+        raise CheckpointError(f"--resume {out}: no interrupted run to resume{done}: "
+                              f"{folder} does not exist")
+    _refuse_if_running(folder, out)
+    cp = Checkpoint(folder)
+    info = cp.info
+    for key in IDENTITY:
+        if wanted.get(key) is not None and wanted[key] != info.get(key):
+            raise CheckpointError(
+                f"--resume {out}: the interrupted run used {_shown(key, info.get(key))}, not "
+                f"{_shown(key, wanted[key])}; resume it with the same, or delete {folder} to "
+                "start again")
+    if info.get("pid") != os.getpid():  # this process carries the run on now
+        tmp = folder / f"run.json.{os.getpid()}"
+        tmp.write_text(json.dumps({**info, "pid": os.getpid(), "host": socket.gethostname()},
+                                  indent=1) + "\n")
+        os.replace(tmp, folder / "run.json")
+    return cp
+
+
+def resume_scenario(cp: Checkpoint, scenario_file: Path | None) -> Scenario:
+    """The scenario of an interrupted run: the file given (it must be the same), or its copy."""
+    if scenario_file is not None:
+        return load(scenario_file)
+    import tomllib
+
+    saved = cp.folder / "scenario.toml"
+    sc = from_tree(tomllib.loads(saved.read_text()), str(saved))
+    if sc.digest() != cp.info.get("scenario_sha256"):
+        raise CheckpointError(f"{saved} does not match the run it was saved with; give the "
+                              "scenario file to resume with")
+    return sc
+
+
+def stopped(cp: Checkpoint, out: Path, runs: int, why: str) -> str:
+    """What to tell people when a run stops early, and how to go on (a partial folder with
+    nothing in it is removed: there is nothing to resume)."""
+    if not cp.completed():
+        cp.remove()
+        return f"{why} before any replication was finished; nothing was written"
+    return (f"{why}: {cp.saved_runs():,} of {runs:,} replications are saved in {cp.folder}\n"
+            f"Continue the run with: sim run --resume {out}")
+
+
+def _shown(key: str, value: Any) -> str:
+    if key == "scenario_sha256":
+        return f"a scenario with sha256 {str(value)[:12]}..."
+    return f"peacesim {value}" if key == "version" else f"--{key} {value}"
