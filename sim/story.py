@@ -29,7 +29,7 @@ ROUNDS = {"setback": "A setback: the two sides moved further apart.",
           "unproductive": "No real progress.",
           "productive": "Some progress, but no new issue settled."}
 
-TURNS = {"collapse": "THE CEASEFIRE COLLAPSES after {n:,.0f} incidents. The war starts again.",
+TURNS = {"collapse": "THE CEASEFIRE COLLAPSES after {incidents}. The war starts again.",
          "agreement": "AGREEMENT! {government} and {p.separatists} have settled every issue.",
          "ceasefire collapsed": "The talks are over: there is war again.",
          "no progress": "THE TALKS BREAK DOWN after {n:.0f} rounds in a row without progress."}
@@ -55,6 +55,11 @@ def tell(scenario: Scenario, rep: Replication, replication: int, seed: int) -> s
 def _when(start: datetime, days: float) -> str:
     t = start + timedelta(days=days)
     return f"{t:%a} {t.day} {t:%b %H:%M}"
+
+
+def _agreed(p: ScenarioParams) -> list[str]:
+    """Issues whose starting gap is already below `settle_gap`: settled before the first round."""
+    return [name for name, gap in p.negotiation.issues.items() if gap < p.negotiation.settle_gap]
 
 
 def _cap(text: str) -> str:
@@ -88,7 +93,9 @@ def _header(p: ScenarioParams, rep: Replication, replication: int, seed: int) ->
              f"Place: {n.region} (main city: {n.capital}). {_cap(n.population)} number "
              f"{round(p.world.population_people):,}{drawn}.",
              f"Talks at {n.talks_venue} between {n.government} and {n.separatists}, with "
-             f"{n.mediator}. {len(p.negotiation.issues)} issues to settle: {issues}.",
+             f"{n.mediator}. {len(p.negotiation.issues)} issues to settle: {issues}."
+             + (f" Already agreed at the start: {', '.join(_agreed(p)).replace('_', ' ')}."
+                if _agreed(p) else ""),
              f"Keeping the peace: {n.peacekeepers}, {round(p.world.peacekeepers):,} of them.",
              f"The only way out is {n.corridor} to {n.destination}; at the start it is "
              f"{'open' if p.outflow.corridor_open else 'CLOSED'}. Departures are counted every "
@@ -104,7 +111,7 @@ def _header(p: ScenarioParams, rep: Replication, replication: int, seed: int) ->
 def _log_lines(p: ScenarioParams, log: Sequence[Record]) -> list[Line]:
     """One line per round, timeline event, collapse and end of the talks."""
     events = iter(sorted(p.events, key=lambda e: event_day(e, p.start)))  # the timeline's order
-    settled, rounds, lines = 0, 0, []
+    settled, rounds, lines = len(_agreed(p)), 0, []
     for i, r in enumerate(log):
         if r.kind == "round":
             rounds, settled = rounds + 1, settled + int(r.amount)
@@ -113,7 +120,8 @@ def _log_lines(p: ScenarioParams, log: Sequence[Record]) -> list[Line]:
             text = _event(p, r, next(events))
         elif r.kind in ("collapse", "agreement", "talks_broken"):
             text = TURNS[r.what if r.kind == "talks_broken" else r.kind].format(
-                n=r.amount, government=_cap(p.names.government), p=p.names)
+                n=r.amount, government=_cap(p.names.government), p=p.names,
+                incidents=_count(r.amount, "incident"))
         else:
             continue
         lines.append(Line(r.time_days, i, text))
@@ -226,5 +234,5 @@ def _ending(p: ScenarioParams, rep: Replication) -> list[str]:
         + (", then war" if o["ceasefire_collapsed"] else "")
         + f". {_count(o['casualties'], 'casualty', 'casualties')};"
         f" {_people(o['killed_people'])} killed in all.",
-        f"Talks: {_count(o['rounds_held'], 'round')}, {o['issues_settled']} of "
+        f"Talks: {_count(o['rounds_held'], 'round')}, {o['issues_settled'] + len(_agreed(p))} of "
         f"{len(p.negotiation.issues)} issues settled.")]
