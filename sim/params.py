@@ -34,7 +34,7 @@ class Strict(BaseModel):
 
 
 class WorldParams(Strict):
-    population_people: Positive = 100_000
+    population_people: Annotated[float, Field(ge=1, le=1e10)] = 100_000  # numpy's int range
     tension: Share = 0.6
     tension_baseline: Share = 0.3
     tension_half_life_days: Positive = 5
@@ -91,10 +91,10 @@ class CeasefireParams(Strict):
     tension_escalation_weight: NonNegative = 1
     peacekeeper_deterrence: Share = 0.5
     peacekeepers_full_strength_people: Positive = 2_000
-    mean_casualties_per_incident: NonNegative = 2
+    mean_casualties_per_incident: Annotated[float, Field(ge=0, le=1e9)] = 2  # Poisson limit
     fatal_share: Share = 0.4
     tension_per_incident: Share = 0.05
-    war_casualties_per_day: NonNegative = 50
+    war_casualties_per_day: Annotated[float, Field(ge=0, le=1e9)] = 50
 
 
 class OutflowParams(Strict):

@@ -50,11 +50,10 @@ def departures(ens: Ensemble) -> Figure:
     p = ens.scenario.params
     fig, (left, right) = _figure(ens, 2, f"How many of {p.names.population} have left, day by day",
                                  width_ratios=(1.5, 1))
-    departed = ens.series["departed"]
-    _fan(left, _dates(ens), departed, OKABE_ITO["blue"])
+    _fan(left, _dates(ens), ens.fan("departed"), OKABE_ITO["blue"])
     left.set_title(f"Left so far (through {p.names.corridor} or evacuated)", fontsize=FONT)
     left.set_ylabel("people who have left", fontsize=FONT)
-    left.set_ylim(0, max(10.0, 1.05 * float(departed.max(initial=0))))
+    left.set_ylim(0, max(10.0, 1.05 * float(ens.fan("departed", (1.0,)).max(initial=0))))
     left.yaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
     left.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     _date_axis(left, p.start, p.horizon_days)
@@ -152,7 +151,7 @@ def tension_trust(ens: Ensemble) -> Figure:
     panels = (("tension", "Tension: how unsafe people feel", OKABE_ITO["vermillion"]),
               ("trust", "Trust: how credible the guarantees are", OKABE_ITO["blue"]))
     for ax, (name, title, colour) in zip(axes, panels, strict=True):
-        _fan(ax, dates, ens.series[name], colour)
+        _fan(ax, dates, ens.fan(name), colour)
         ax.set_title(title, fontsize=FONT, color=colour)
         _date_axis(ax, p.start, p.horizon_days)
     axes[0].set_ylim(0, 1)
@@ -174,9 +173,9 @@ def _figure(ens: Ensemble, ncols: int, title: str, **grid: Any) -> tuple[Figure,
     return fig, axes
 
 
-def _fan(ax: Axes, x: np.ndarray, data: np.ndarray, colour: str) -> None:
-    """Median line with the middle 50% and 90% of replications shaded."""
-    q05, q25, q50, q75, q95 = np.quantile(data, (0.05, 0.25, 0.5, 0.75, 0.95), axis=0)
+def _fan(ax: Axes, x: np.ndarray, fan: np.ndarray, colour: str) -> None:
+    """Median line with the middle 50% and 90% of replications shaded (`Ensemble.fan` rows)."""
+    q05, q25, q50, q75, q95 = fan
     ax.fill_between(x, q05, q95, color=colour, alpha=0.18, linewidth=0)
     ax.fill_between(x, q25, q75, color=colour, alpha=0.4, linewidth=0)
     ax.plot(x, q50, color=colour, linewidth=2)

@@ -52,6 +52,12 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("zero-runs-in-file", EXT + "runs = 0\n", ("runs", "greater than or equal to 1")),
     ("household-below-1", EXT + "[outflow]\nhousehold_size_people = 0.5\n",
      ("outflow.household_size_people", "greater than or equal to 1")),
+    ("population-below-1", EXT + "[world]\npopulation_people = 0.5\n",
+     ("world.population_people", "greater than or equal to 1")),
+    ("population-astronomical", EXT + "[world]\npopulation_people = 1e300\n",
+     ("world.population_people", "less than or equal to")),
+    ("casualties-astronomical", EXT + "[ceasefire]\nmean_casualties_per_incident = 1e300\n",
+     ("ceasefire.mean_casualties_per_incident", "less than or equal to")),
     ("too-many-records", EXT + "horizon_days = 1e7\n",
      ("horizon_days", "record_every_hours", "at most")),
     # distributions
@@ -352,6 +358,19 @@ def test_story_refuses_bad_input(folder: Path, tmp_path: Path) -> None:
     result = cli("story", not_results)
     refused(result.exit_code, result.stdout, result.stderr, str(not_results),
             "not a results folder")
+
+
+@pytest.mark.parametrize(("damaged", "text"), [
+    ("manifest.json", "{"), ("manifest.json", '{"runs": 3}'), ("series.npz", "garbage"),
+    ("scenario.toml", "name = "),
+])
+def test_story_refuses_a_damaged_results_folder(tmp_path: Path, damaged: str, text: str) -> None:
+    out = tmp_path / "out"
+    assert _run(BASELINE, out).exit_code == 0
+    (out / damaged).write_text(text)
+    result = cli("story", out)
+    refused(result.exit_code, result.stdout, result.stderr, str(out))
+    one_line(result.stderr)
 
 
 # --- property: whatever the bytes, a clean refusal or a valid scenario ------------------------

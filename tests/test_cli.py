@@ -58,7 +58,7 @@ def test_help_lists_commands_with_examples() -> None:
     assert "Examples:" in text
     assert "sim run scenarios/baseline.toml" in text
     for command in ("run", "check", "story"):
-        assert "Example:" in ok(cli(command, "--help")).stdout
+        assert "Example" in ok(cli(command, "--help")).stdout
 
 
 def test_version() -> None:
