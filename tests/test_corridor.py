@@ -60,3 +60,16 @@ def test_waiting_times_follow_the_queue_length():
     # opened plus half the time to serve the whole queue
     expected = 24 * 1 + queued / CAPACITY / 2
     assert abs(rep.outcomes["mean_wait_hours"] - expected) / expected < 0.1
+
+
+def test_a_huge_capacity_still_lets_the_clock_move_on():
+    # the fraction of a person carried between slices once made the next slice shorter than
+    # the clock's rounding, and the run never ended
+    sc = _leaving({"outflow.corridor_capacity_per_hour": 1e5,
+                   "events": [{"name": "the road is widened", "day": 2,
+                               "set": {"corridor_capacity_per_hour": 1e300}}]}, horizon=30)
+    for k in range(5):
+        rep = run_replication(sc, k, 3)
+        total = rep.series["residents"] + rep.series["waiting"] + rep.series["departed"]
+        assert np.all(total + rep.series["killed"] == 50_000)
+        assert rep.outcomes["departed_share"] > 0.9

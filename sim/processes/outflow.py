@@ -44,6 +44,10 @@ def decisions(env: simpy.Environment, p: OutflowParams, rng: Generator,
             world.snapshot()
 
 
+#: The shortest slice of crossing time: far above the clock's rounding at any horizon.
+MIN_SLICE_DAYS = 1e-9
+
+
 def corridor(env: simpy.Environment, world: World) -> Process[simpy.Event, object, None]:
     """First come, first served, at most `corridor_capacity_per_hour` people an hour.
 
@@ -70,14 +74,16 @@ def corridor(env: simpy.Environment, world: World) -> Process[simpy.Event, objec
             if idle:
                 yield world.people_joined
             else:
-                yield env.timeout(min(1.0, (world.waiting - carry) / capacity) / 24)
+                # at least 1e-9 days, so the clock always moves on, even at huge capacities
+                yield env.timeout(max(MIN_SLICE_DAYS,
+                                      min(1.0, (world.waiting - carry) / capacity) / 24))
             changed.callbacks.remove(cut)
         except simpy.Interrupt:
             pass
         if idle:
             continue
         allowed = capacity * (env.now - began) * 24 + carry
-        people = min(world.waiting, int(allowed + 1e-9))
+        people = min(world.waiting, int(allowed + 1e-6))  # a millionth of a person is rounding
         carry = min(1.0, allowed - people) if people < world.waiting else 0.0
         if people:
             world.advance(env.now)
