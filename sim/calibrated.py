@@ -14,8 +14,9 @@ import numpy as np
 from sim.calibrate import DISTANCE, Calibration
 from sim.ensemble import Ensemble, run_ensemble
 from sim.posterior import PREFIX
+from sim.results import atomic_folder
 from sim.scenario import load
-from sim.validate import Validation, atomic_folder, validate
+from sim.validate import Validation, validate
 
 
 def posterior_csv(cal: Calibration) -> str:
@@ -90,13 +91,11 @@ def write(cal: Calibration, prior_ens: Ensemble, out: Path, predictive_runs: int
     """posterior.csv, the calibrated scenario, calibration.json and the figures, atomically.
 
     The posterior-predictive ensemble runs the calibrated scenario as written."""
-    result: list[Validation] = []
+    from sim.fitplots import observed_fan, prior_posterior
+
     source = Path(cal.scenario.source).resolve()
     scenario_file = f"{cal.scenario.name}_calibrated.toml"
-
-    def fill(folder: Path) -> None:
-        from sim.fitplots import observed_fan, prior_posterior
-
+    with atomic_folder(out, force) as folder:
         extends = Path(os.path.relpath(source, out.resolve())).as_posix()
         (folder / "posterior.csv").write_text(posterior_csv(cal))
         (folder / scenario_file).write_text(calibrated_toml(cal, extends, "posterior.csv"))
@@ -105,7 +104,6 @@ def write(cal: Calibration, prior_ens: Ensemble, out: Path, predictive_runs: int
                            workers=workers)
         post = validate(ens, cal.observed, cal.series)
         prior = validate(prior_ens, cal.observed, cal.series)
-        result.append(post)
         info = {"scenario": cal.scenario.name, "observed_file": cal.observed.source,
                 "series": cal.series, "params": list(cal.params), "seed": cal.seed,
                 "keep": cal.keep, "method": "rejection ABC, then sequential Monte Carlo ABC "
@@ -127,9 +125,7 @@ def write(cal: Calibration, prior_ens: Ensemble, out: Path, predictive_runs: int
         }
         for name, fig in figures.items():
             fig.savefig(folder / name, dpi=110)
-
-    atomic_folder(out, force, fill)
-    return out, result[0]
+    return out, post
 
 
 def _event_notes(cal: Calibration) -> dict[str, str]:

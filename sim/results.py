@@ -9,7 +9,8 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -40,9 +41,9 @@ def check_target(out: Path, force: bool) -> None:
         raise ResultsError(f"--out {out}: cannot write in {parent}")
 
 
-def write(ens: Ensemble, out: Path, manifest: dict[str, Any],
-          figures: Callable[[Path], None] | None = None, force: bool = False) -> Path:
-    """Write everything to a hidden sibling folder, then rename it into place."""
+@contextmanager
+def atomic_folder(out: Path, force: bool = False) -> Iterator[Path]:
+    """Yield a hidden sibling of `out` to fill; on success it replaces `out`, else vanishes."""
     check_target(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
@@ -50,6 +51,19 @@ def write(ens: Ensemble, out: Path, manifest: dict[str, Any],
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)
+        yield tmp
+        if out.exists():
+            shutil.rmtree(out)
+        os.rename(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write(ens: Ensemble, out: Path, manifest: dict[str, Any],
+          figures: Callable[[Path], None] | None = None, force: bool = False) -> Path:
+    """Write everything to a hidden sibling folder, then rename it into place."""
+    with atomic_folder(out, force) as tmp:
         (tmp / "scenario.toml").write_text(ens.scenario.to_toml())
         with (tmp / "outcomes.csv").open("w", newline="") as f:
             write_outcomes(f, ens.rows)
@@ -63,12 +77,6 @@ def write(ens: Ensemble, out: Path, manifest: dict[str, Any],
         if figures:
             (tmp / "figures").mkdir()
             figures(tmp / "figures")
-        if out.exists():
-            shutil.rmtree(out)
-        os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
 
 

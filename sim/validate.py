@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,7 +13,7 @@ import numpy as np
 
 from sim.ensemble import Ensemble
 from sim.observed import CUMULATIVE, Observed
-from sim.results import check_target
+from sim.results import atomic_folder
 
 #: The bands of the fan charts: middle 50% and middle 90% of replications.
 BANDS = {"50%": (0.25, 0.75), "90%": (0.05, 0.95)}
@@ -162,31 +158,11 @@ def report(v: Validation) -> str:
     return "\n".join(lines)
 
 
-def atomic_folder(out: Path, force: bool, fill: Callable[[Path], None]) -> Path:
-    """Fill a hidden sibling folder, then rename it into place: whole or not at all."""
-    check_target(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o777 & ~umask)
-        fill(tmp)
-        if out.exists():
-            shutil.rmtree(out)
-        os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
-
-
 def write(v: Validation, ens: Ensemble, out: Path, force: bool = False) -> Path:
     """validation.json and the fan chart with the observed points."""
-    def fill(folder: Path) -> None:
-        from sim.fitplots import observed_fan
+    from sim.fitplots import observed_fan
 
+    with atomic_folder(out, force) as folder:
         (folder / "validation.json").write_text(json.dumps(v.to_json(), indent=1) + "\n")
         observed_fan(ens, v.series, v.observed).savefig(folder / "validation.png", dpi=110)
-
-    return atomic_folder(out, force, fill)
+    return out

@@ -1,0 +1,1 @@
+"""The commands of `sim`, grouped by what they are for; sim/cli.py wires them."""

@@ -1,0 +1,138 @@
+"""`sim validate` and `sim calibrate`: hold an ensemble against observed data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sim.commands.common import default_out, friendly, with_progress
+from sim.model import SERIES
+from sim.results import ResultsError
+from sim.scenario import Scenario, load
+
+_OBSERVED = click.option("--observed", required=True, type=click.Path(path_type=Path),
+                         help="CSV of observed values: a `time` column (with UTC offset) and a "
+                              "value column.")
+_SERIES = click.option("--series", type=click.Choice(SERIES), default="departed",
+                       show_default=True, help="The simulated series the values are compared with.")
+_COLUMN = click.option("--column", help="Observed value column [default: the one numeric column].")
+
+
+def _observed(sc: Scenario, path: Path, series: str, column: str | None) -> Any:
+    from sim.observed import CUMULATIVE, read
+
+    p = sc.params
+    return read(path, p.start, p.horizon_days, column, cumulative=series in CUMULATIVE)
+
+
+
+@click.command("validate")
+@click.argument("source", type=click.Path(path_type=Path))
+@_OBSERVED
+@_SERIES
+@_COLUMN
+@click.option("--runs", type=click.IntRange(min=1), help="Replications [default: the scenario's].")
+@click.option("--seed", type=click.IntRange(min=0), help="Random seed [default: the scenario's].")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes [default: all cores].")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Folder for validation.json and the figure "
+                   "[default: results/<scenario>/validation-<timestamp>].")
+@click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@friendly
+def validate_command(source: Path, observed: Path, series: str, column: str | None,
+                     runs: int | None, seed: int | None, workers: int | None, out: Path | None,
+                     force: bool, quiet: bool) -> None:
+    """Compare an ensemble with observed data: band coverage, relative difference, timing.
+
+    SOURCE is a scenario file (run here) or a results folder (its replications are used).
+
+    \b
+    Example:
+      sim validate scenarios/historical_2023.toml --observed data/nk2023_arrivals_early.csv
+    """
+    from sim import results
+    from sim import validate as v
+    from sim.ensemble import run_ensemble
+
+    if source.is_dir():
+        if runs is not None or seed is not None:
+            raise ResultsError(f"{source}: --runs and --seed apply to a scenario file; a results "
+                               "folder already holds its replications")
+        ens, _ = results.read(source)
+        sc = ens.scenario
+    else:
+        sc = load(source)
+    data = _observed(sc, observed, series, column)
+    out = out or default_out(sc, "validation")
+    results.check_target(out, force)
+    if not source.is_dir():
+        n, s = runs or sc.params.runs, sc.params.seed if seed is None else seed
+        ens = with_progress(quiet, n, lambda tick: run_ensemble(sc, n, s, workers=workers,
+                                                                 progress=tick))
+    result = v.validate(ens, data, series)
+    v.write(result, ens, out, force)
+    click.echo(v.report(result))
+    click.echo(f"Validation: {out}")
+
+
+@click.command("calibrate")
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@_OBSERVED
+@click.option("--params", required=True,
+              help="Uncertain parameters to calibrate, comma-separated dotted paths.")
+@click.option("--keep", type=click.FloatRange(0, 1, min_open=True), default=0.05,
+              show_default=True, help="Share of replications kept: those closest to the data.")
+@_SERIES
+@_COLUMN
+@click.option("--runs", type=click.IntRange(min=1), default=4000, show_default=True,
+              help="Replications per generation (the first draws from the priors).")
+@click.option("--generations", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Sequential Monte Carlo generations after the first; 0: plain rejection.")
+@click.option("--predictive-runs", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Replications of the calibrated scenario, for the posterior fan chart.")
+@click.option("--seed", type=click.IntRange(min=0), help="Random seed [default: the scenario's].")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes [default: all cores].")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Results folder [default: results/<scenario>/calibration-<timestamp>].")
+@click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@friendly
+def calibrate_command(scenario: Path, observed: Path, params: str, keep: float, series: str,
+                      column: str | None, runs: int, generations: int, predictive_runs: int,
+                      seed: int | None,
+                      workers: int | None, out: Path | None, force: bool, quiet: bool) -> None:
+    """Calibrate uncertain parameters on observed data (approximate Bayesian computation).
+
+    Runs the scenario (each replication draws its parameters from their priors) and keeps the
+    --keep share closest to the data; each further generation perturbs the kept sets, runs
+    them and keeps the closest again (sequential Monte Carlo). Writes posterior.csv, a scenario
+    that extends SCENARIO and draws the parameters jointly from it, calibration.json, figures.
+
+    \b
+    Example:
+      sim calibrate scenarios/historical_2023.toml --observed data/nk2023_arrivals_early.csv \\
+        --params outflow.corridor_capacity_per_hour,world.population_people --runs 4000
+    """
+    from sim import calibrate as cal
+    from sim import calibrated, results
+    from sim.validate import report
+
+    sc = load(scenario)
+    names = cal.check_params(sc, [p.strip() for p in params.split(",") if p.strip()])
+    cal.check_generations(sc, names, generations)
+    data = _observed(sc, observed, series, column)
+    out = out or default_out(sc, "calibration")
+    results.check_target(out, force)
+    seed = sc.params.seed if seed is None else seed
+    fit, prior = with_progress(quiet, runs * (1 + generations), lambda tick: cal.calibrate(
+        sc, data, names, keep, runs, seed, series, generations, workers=workers, progress=tick))
+    _, predictive = calibrated.write(fit, prior, out, predictive_runs, force, workers=workers)
+    click.echo(calibrated.report(fit))
+    click.echo(f"Posterior predictive, {predictive_runs} replications of the calibrated scenario:")
+    click.echo(report(predictive))
+    click.echo(f"Calibration: {out}")
+
+
