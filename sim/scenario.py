@@ -6,7 +6,6 @@ import copy
 import functools
 import hashlib
 import math
-import tomllib
 import typing
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -20,10 +19,9 @@ from pydantic import BaseModel, ValidationError
 from sim import distributions as dist
 from sim import posterior
 from sim.params import ScenarioParams
+from sim.scenario_files import ScenarioError, merge, resolve
 
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be used, with a message meant for the person who wrote it."""
+__all__ = ["Scenario", "ScenarioError", "from_tree", "load", "merge"]
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,7 @@ def _replaced(node: Any, keys: list[str], value: Any) -> Any:
 def load(path: str | Path) -> Scenario:
     """Read, resolve and validate a scenario file."""
     path = Path(path)
-    return from_tree(_resolve(path, ()), str(path))
+    return from_tree(resolve(path), str(path))
 
 
 def from_tree(tree: dict[str, Any], source: str = "<scenario>") -> Scenario:
@@ -150,84 +148,6 @@ def _typical(d: dist.Distribution) -> Any:
                "beta": lambda: a[0] / (a[0] + a[1]), "triangular": lambda: a[1],
                "choice": lambda: a[0], "posterior": lambda: sorted(a[1])[len(a[1]) // 2]}
     return typical[d.form]()
-
-
-def _read(path: Path) -> dict[str, Any]:
-    if path.is_dir():
-        raise ScenarioError(f"{path}: is a folder; give a scenario file (.toml)")
-    if not path.is_file():
-        raise ScenarioError(f"{path}: no such scenario file")
-    data = path.read_bytes()
-    if not data.strip():
-        raise ScenarioError(f"{path}: the file is empty; a scenario needs at least "
-                            "`name`, `start` and `horizon_days`")
-    try:
-        return tomllib.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: not a text (UTF-8) TOML file") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: TOML syntax error: {err}") from None
-
-
-def _resolve(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
-    """The file's tree merged over whatever it `extends` (recursively)."""
-    real = path.resolve()
-    if real in seen:
-        chain = " -> ".join(p.name for p in (*seen, real))
-        raise ScenarioError(f"{path}: `extends` goes round in a cycle: {chain}")
-    tree = _read(path)
-    posterior.anchor(tree, path.parent)
-    parent = tree.pop("extends", None)
-    if parent is None:
-        return tree
-    if not isinstance(parent, str):
-        raise ScenarioError(f"{path}: `extends` must be a file name in quotes")
-    parent_path = path.parent / parent
-    if not parent_path.is_file():
-        problem = "is a folder" if parent_path.is_dir() else "does not exist"
-        raise ScenarioError(f"{path}: extends {parent!r}, but {parent_path} {problem}")
-    base = _resolve(parent_path, (*seen, real))
-    try:
-        return merge(base, tree)
-    except ScenarioError as err:
-        raise ScenarioError(f"{path}: {err}") from None
-
-
-def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Deep merge: tables merge, `events` append, distributions and other values replace.
-
-    A table `[events."name"]` (or `[events.3]`) changes that event of the parent instead."""
-    out = dict(base)
-    for key, value in over.items():
-        old = out.get(key)
-        if key == "events" and isinstance(old, list) and isinstance(value, list):
-            out[key] = old + value
-        elif key == "events" and isinstance(old, list) and isinstance(value, dict):
-            out[key] = _change_events(old, value)
-        elif (isinstance(old, dict) and isinstance(value, dict)
-              and not dist.is_distribution(old) and not dist.is_distribution(value)):
-            out[key] = merge(old, value)
-        else:
-            out[key] = value
-    return out
-
-
-def _change_events(events: list[Any], changes: dict[str, Any]) -> list[Any]:
-    """The parent's events with some changed, each named by its `name` or its index."""
-    out = list(events)
-    names = [e.get("name") if isinstance(e, dict) else None for e in events]
-    for key, change in changes.items():
-        hits = [i for i, name in enumerate(names) if name == key]
-        if not hits and key.isdigit() and int(key) < len(out):
-            hits = [int(key)]
-        if len(hits) != 1:
-            problem = "several events are" if hits else "no event is"
-            raise ScenarioError(f"events.{key}: {problem} named {key!r} in the parent; name "
-                                f"one of: {', '.join(map(repr, names))} (or give its index)")
-        if not isinstance(change, dict) or not isinstance(out[hits[0]], dict):
-            raise ScenarioError(f"events.{key}: write the changes to that event as a table")
-        out[hits[0]] = merge(out[hits[0]], change)
-    return out
 
 
 def _explain(err: ValidationError, source: str, found: dict[str, dist.Distribution],
