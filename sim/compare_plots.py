@@ -13,7 +13,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from sim.compare import Comparison, Entry
 from sim.model import END_STATES
-from sim.plots import DPI, FONT, OKABE_ITO, _date_axis, _survival_curve, _to_dates
+from sim.plots import FONT, OKABE_ITO, date_axis, save_figures, survival_curve, to_dates
 from sim.stats import present, proportion
 
 #: Okabe-Ito colours and line styles, one pair per scenario, so print in grey still tells them.
@@ -27,17 +27,10 @@ def save_comparison_figures(comp: Comparison, folder: Path) -> list[Path]:
     """Draw every comparison figure into `folder` as PNG files and return their paths."""
     from sim.difference_plots import differences_amounts, differences_probabilities
 
-    folder.mkdir(parents=True, exist_ok=True)
-    drawers = {"end_states": end_states, "departures": departures,
-               "distributions": distributions, "survival": survival,
-               "differences_probabilities": differences_probabilities,
-               "differences_amounts": differences_amounts}
-    paths = []
-    for name, draw in drawers.items():
-        path = folder / f"{name}.png"
-        draw(comp).savefig(path, dpi=DPI)
-        paths.append(path)
-    return paths
+    return save_figures(folder, {"end_states": end_states, "departures": departures,
+                                 "distributions": distributions, "survival": survival,
+                                 "differences_probabilities": differences_probabilities,
+                                 "differences_amounts": differences_amounts}, comp)
 
 
 def look(k: int) -> dict[str, Any]:
@@ -107,7 +100,7 @@ def departures(comp: Comparison) -> Figure:
     for k, entry in enumerate(comp.entries):
         ens = entry.ensemble
         q25, q50, q75 = np.quantile(ens.series["departed"], (0.25, 0.5, 0.75), axis=0)
-        dates = _to_dates(ens.scenario.params.start, ens.time_days)
+        dates = to_dates(ens.scenario.params.start, ens.time_days)
         left.fill_between(dates, q25, q75, color=look(k)["color"], alpha=0.2, linewidth=0)
         left.plot(dates, q50, linewidth=2, label=entry.label, **look(k))
     left.set_title("Left so far: median (line) and middle 50% of replications (band)",
@@ -115,7 +108,7 @@ def departures(comp: Comparison) -> Figure:
     left.set_ylabel("people who have left", fontsize=FONT)
     left.set_ylim(bottom=0)
     left.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    _date_axis(left, p.start, p.horizon_days)
+    date_axis(left, p.start, p.horizon_days)
     left.legend(loc="lower right", fontsize=FONT - 1)
     share_ecdf(right, comp)
     return fig
@@ -188,14 +181,14 @@ def survival(comp: Comparison) -> Figure:
     for ax, (outcome, title) in zip(axes, panels, strict=True):
         for k, entry in enumerate(comp.entries):
             sp = entry.ensemble.scenario.params
-            days, alive = _survival_curve(entry.ensemble.column(outcome), sp.horizon_days)
-            ax.step(_to_dates(sp.start, days), alive * 100, where="post", linewidth=2.2,
+            days, alive = survival_curve(entry.ensemble.column(outcome), sp.horizon_days)
+            ax.step(to_dates(sp.start, days), alive * 100, where="post", linewidth=2.2,
                     label=f"{entry.label} ({alive[-1]:.0%} at day {sp.horizon_days:g})",
                     **look(k))
         ax.set_title(title, fontsize=FONT)
         ax.set_ylim(0, 103)
         ax.yaxis.set_major_formatter(PercentFormatter())
-        _date_axis(ax, p.start, p.horizon_days)
+        date_axis(ax, p.start, p.horizon_days)
         ax.legend(loc="lower left", fontsize=FONT - 1)
     axes[0].set_ylabel("share of replications (%)", fontsize=FONT)
     return fig

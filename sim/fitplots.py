@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter
 
 from sim.ensemble import Ensemble
 from sim.observed import Observed
-from sim.plots import FONT, OKABE_ITO, _date_axis, _figure, _to_dates
+from sim.plots import FONT, OKABE_ITO, date_axis, new_figure, to_dates
 
 #: What each series counts, for the axis label.
 UNITS = {"departed": "people who have left (cumulative)", "residents": "people still at home",
@@ -31,19 +31,19 @@ def observed_fan(ens: Ensemble, series: str, observed: Observed,
     p = ens.scenario.params
     title = title or (f"How many of {p.names.population} have left: model and observed counts"
                       if series == "departed" else f"{series}: model and observed values")
-    fig, (near, whole) = _figure(ens, 2, title, width_ratios=(1, 1.3))
+    fig, (near, whole) = new_figure(ens, 2, title, width_ratios=(1, 1.3))
     days = observed.day_array
     span = max(days[-1] - days[0], 0.25)
     lo, hi = max(0.0, days[0] - 0.4 * span), min(p.horizon_days, days[-1] + 0.4 * span)
     colour = OKABE_ITO["blue"]
     data = ens.series[series]
-    dates = _to_dates(p.start, ens.time_days)
+    dates = to_dates(p.start, ens.time_days)
     for ax, (a, b) in ((near, (lo, hi)), (whole, (0.0, p.horizon_days))):
         keep = (ens.time_days >= a - 1e-9) & (ens.time_days <= b + 1e-9)
         _band(ax, dates[keep], data[:, keep], colour)
-        ax.plot(_to_dates(p.start, days), observed.value_array, "o", color=OKABE_ITO["black"],
+        ax.plot(to_dates(p.start, days), observed.value_array, "o", color=OKABE_ITO["black"],
                 markersize=5, markeredgecolor="white", zorder=5)
-        ends = _to_dates(p.start, np.array([a, b]))
+        ends = to_dates(p.start, np.array([a, b]))
         ax.set_xlim(ends[0], ends[1])
         top = max(float(np.quantile(data[:, keep], 0.95, axis=0).max(initial=0)),
                   float(observed.value_array.max()))
@@ -54,7 +54,7 @@ def observed_fan(ens: Ensemble, series: str, observed: Observed,
     whole.set_title(f"The whole horizon ({p.horizon_days:g} days)", fontsize=FONT)
     near.set_ylabel(UNITS.get(series, series), fontsize=FONT)
     _short_date_axis(near, p.start + timedelta(days=lo), hi - lo)
-    _date_axis(whole, p.start, p.horizon_days)
+    date_axis(whole, p.start, p.horizon_days)
     handles = [Line2D([], [], color=colour, linewidth=2), Patch(color=colour, alpha=0.4),
                Patch(color=colour, alpha=0.18),
                Line2D([], [], marker="o", color=OKABE_ITO["black"], linestyle="none")]
@@ -74,7 +74,7 @@ def _band(ax: Axes, x: np.ndarray, data: np.ndarray, colour: str) -> None:
 def _short_date_axis(ax: Axes, start: datetime, days: float) -> None:
     """Ticks every 6, 12 or 24 hours with day and hour; whole days on longer windows."""
     if days > 4:
-        _date_axis(ax, start, days, most=5)
+        date_axis(ax, start, days, most=5)
         return
     hours = 6 if days <= 1.5 else 12
     ax.xaxis.set_major_locator(HourLocator(byhour=range(0, 24, hours)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,14 +34,19 @@ DPI = 110
 
 def save_standard_figures(ens: Ensemble, folder: Path) -> list[Path]:
     """Draw the four standard figures into `folder` as PNG files and return their paths."""
+    return save_figures(folder, {"departures": departures, "end_states": end_states,
+                                 "survival": survival, "tension_trust": tension_trust}, ens)
+
+
+def save_figures(folder: Path, drawers: Mapping[str, Callable[..., Figure]],
+                 *data: Any) -> list[Path]:
+    """Draw each figure from the same data and save it as `<name>.png`, one at a time."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    drawers = {"departures": departures, "end_states": end_states,
-               "survival": survival, "tension_trust": tension_trust}
     paths = []
     for name, draw in drawers.items():
         path = folder / f"{name}.png"
-        draw(ens).savefig(path, dpi=DPI)
+        draw(*data).savefig(path, dpi=DPI)
         paths.append(path)
     return paths
 
@@ -48,15 +54,15 @@ def save_standard_figures(ens: Ensemble, folder: Path) -> list[Path]:
 def departures(ens: Ensemble) -> Figure:
     """How many have left over time (fan chart) and how the final share varies (ECDF)."""
     p = ens.scenario.params
-    fig, (left, right) = _figure(ens, 2, f"How many of {p.names.population} have left, day by day",
-                                 width_ratios=(1.5, 1))
+    title = f"How many of {p.names.population} have left, day by day"
+    fig, (left, right) = new_figure(ens, 2, title, width_ratios=(1.5, 1))
     _fan(left, _dates(ens), ens.fan("departed"), OKABE_ITO["blue"])
     left.set_title(f"Left so far (through {p.names.corridor} or evacuated)", fontsize=FONT)
     left.set_ylabel("people who have left", fontsize=FONT)
     left.set_ylim(0, max(10.0, 1.05 * float(ens.fan("departed", (1.0,)).max(initial=0))))
     left.yaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
     left.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    _date_axis(left, p.start, p.horizon_days)
+    date_axis(left, p.start, p.horizon_days)
     _fan_legend(fig, [OKABE_ITO["blue"]])
     _ecdf(right, ens)
     return fig
@@ -87,7 +93,7 @@ def _ecdf(ax: Axes, ens: Ensemble) -> None:
 def end_states(ens: Ensemble) -> Figure:
     """Probability of each end state with 95% Wilson intervals."""
     p = ens.scenario.params
-    fig, (ax,) = _figure(ens, 1, f"How it ends for {p.names.region} "
+    fig, (ax,) = new_figure(ens, 1, f"How it ends for {p.names.region} "
                                  f"(day {p.horizon_days:g}, {ens.runs} replications)")
     column = ens.column("end_state")
     stats = [proportion([v == state for v in column]) for state in END_STATES]
@@ -114,12 +120,12 @@ def end_states(ens: Ensemble) -> Figure:
 def survival(ens: Ensemble) -> Figure:
     """Share of replications where the ceasefire still holds / no agreement yet, over time."""
     p = ens.scenario.params
-    fig, (ax,) = _figure(ens, 1, "Still holding / still no agreement")
+    fig, (ax,) = new_figure(ens, 1, "Still holding / still no agreement")
     curves = (("collapse_day", "ceasefire still holding", OKABE_ITO["blue"], "-"),
               ("agreement_day", "still no agreement", OKABE_ITO["orange"], "--"))
     for outcome, label, colour, style in curves:
-        days, alive = _survival_curve(ens.column(outcome), p.horizon_days)
-        x = _to_dates(p.start, days)
+        days, alive = survival_curve(ens.column(outcome), p.horizon_days)
+        x = to_dates(p.start, days)
         ax.step(x, alive * 100, where="post", color=colour, linestyle=style, linewidth=2.2,
                 label=f"{label} ({alive[-1]:.0%} at day {p.horizon_days:g})")
         ax.plot(x[-1:], alive[-1:] * 100, "o", color=colour)
@@ -128,12 +134,12 @@ def survival(ens: Ensemble) -> Figure:
     ax.set_ylabel("share of replications (%)", fontsize=FONT)
     ax.set_title(f"Ceasefire between {p.names.government} and {p.names.separatists}, "
                  f"and their talks", fontsize=FONT)
-    _date_axis(ax, p.start, p.horizon_days, most=9)
+    date_axis(ax, p.start, p.horizon_days, most=9)
     ax.legend(loc="best", fontsize=FONT)
     return fig
 
 
-def _survival_curve(times: list[Any], horizon: float) -> tuple[np.ndarray, np.ndarray]:
+def survival_curve(times: list[Any], horizon: float) -> tuple[np.ndarray, np.ndarray]:
     """Empirical survival with every missing time censored at the horizon (steps at events)."""
     n = len(times)
     events = np.sort(np.array([t for t in times if t is not None], dtype=float))
@@ -145,7 +151,7 @@ def _survival_curve(times: list[Any], horizon: float) -> tuple[np.ndarray, np.nd
 def tension_trust(ens: Ensemble) -> Figure:
     """Tension and trust over time, median and spread across replications."""
     p = ens.scenario.params
-    fig, axes = _figure(ens, 2, f"How unsafe {p.names.population} feel, and how much "
+    fig, axes = new_figure(ens, 2, f"How unsafe {p.names.population} feel, and how much "
                                 f"they trust the guarantees", sharey=True)
     dates = _dates(ens)
     panels = (("tension", "Tension: how unsafe people feel", OKABE_ITO["vermillion"]),
@@ -153,14 +159,14 @@ def tension_trust(ens: Ensemble) -> Figure:
     for ax, (name, title, colour) in zip(axes, panels, strict=True):
         _fan(ax, dates, ens.fan(name), colour)
         ax.set_title(title, fontsize=FONT, color=colour)
-        _date_axis(ax, p.start, p.horizon_days)
+        date_axis(ax, p.start, p.horizon_days)
     axes[0].set_ylim(0, 1)
     axes[0].set_ylabel("level (0 = none, 1 = highest)", fontsize=FONT)
     _fan_legend(fig, [c for *_, c in panels])
     return fig
 
 
-def _figure(ens: Ensemble, ncols: int, title: str, **grid: Any) -> tuple[Figure, list[Axes]]:
+def new_figure(ens: Ensemble, ncols: int, title: str, **grid: Any) -> tuple[Figure, list[Axes]]:
     """A constrained-layout figure with a title and a footnote naming the run."""
     fig = Figure(figsize=SIZE, layout="constrained")
     axes = list(fig.subplots(1, ncols, squeeze=False, **grid)[0])
@@ -192,16 +198,16 @@ def _fan_legend(fig: Figure, colours: list[str]) -> None:
 
 
 def _dates(ens: Ensemble) -> np.ndarray:
-    return _to_dates(ens.scenario.params.start, ens.time_days)
+    return to_dates(ens.scenario.params.start, ens.time_days)
 
 
-def _to_dates(start: datetime, days: np.ndarray) -> np.ndarray:
+def to_dates(start: datetime, days: np.ndarray) -> np.ndarray:
     """Calendar times (the scenario's local clock) of days since the start."""
     micros = np.round(np.asarray(days, dtype=float) * 86_400e6).astype("timedelta64[us]")
     return np.datetime64(start.replace(tzinfo=None), "us") + micros
 
 
-def _date_axis(ax: Axes, start: datetime, days: float, most: int = 6) -> None:
+def date_axis(ax: Axes, start: datetime, days: float, most: int = 6) -> None:
     """Day-month ticks every 1, 2, 4, 7 or 14 days from the start (months on long horizons)."""
     step = next((k for k in (1, 2, 4, 7, 14) if days / k <= most), None)
     if step is None or days < 3:

@@ -13,7 +13,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from sim.compare_plots import TICKS, ecdf
 from sim.measures import Measure
-from sim.plots import DPI, FONT, OKABE_ITO, STATE_COLOURS
+from sim.plots import FONT, OKABE_ITO, STATE_COLOURS, save_figures
 from sim.sweep import Sweep
 
 Table = list[dict[str, Any]]
@@ -36,17 +36,11 @@ def save_sweep_figures(sw: Sweep, table: Table, folder: Path) -> list[Path]:
     """Draw the sweep's figures (from it and its sweep.csv rows) into `folder` as PNG files."""
     from sim.heatmaps import heat_medians, heat_probabilities
 
-    folder.mkdir(parents=True, exist_ok=True)
     drawers: dict[str, Any] = (
         {"probabilities": probabilities, "medians": medians, "distributions": distributions}
         if len(sw.axes) == 1 else
         {"probabilities": heat_probabilities, "medians": heat_medians})
-    paths = []
-    for name, draw in drawers.items():
-        path = folder / f"{name}.png"
-        draw(sw, table).savefig(path, dpi=DPI)
-        paths.append(path)
-    return paths
+    return save_figures(folder, drawers, sw, table)
 
 
 def parameter_label(path: str) -> str:
