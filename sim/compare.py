@@ -97,7 +97,8 @@ def gather(paths: Sequence[Path], inputs: Sequence[Scenario | Ensemble], runs: i
 
 def _label(sc: Scenario, path: Path, taken: list[str]) -> str:
     """The scenario's name in words ("peacekeepers_withdraw" -> "Peacekeepers withdraw")."""
-    label = sc.name.replace("_", " ").strip().capitalize() or path.stem
+    words = sc.name.replace("_", " ").strip()
+    label = words[:1].upper() + words[1:] or path.stem  # "team_A" -> "Team A"
     if label in taken:
         label = f"{label} ({path.name})"
     k = 2
