@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import click
 
 from sim import __version__
@@ -11,7 +14,35 @@ from sim.commands.common import friendly
 __all__ = ["friendly", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class Sim(click.Group):
+    """A usage error (a bad option or argument) is one line on stderr and exit status 2, like
+    every other bad input."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as err:  # `sim` alone: the help
+            click.echo(err.ctx.get_help() if err.ctx else err.format_message())
+            sys.exit(0)
+        except click.UsageError as err:
+            path = err.ctx.command_path if err.ctx else "sim"
+            click.echo(f"error: {err.format_message()} (`{path} --help` lists what is allowed)",
+                       err=True)
+            sys.exit(2)
+        except click.ClickException as err:
+            err.show()
+            sys.exit(err.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+        return code
+
+
+@click.group(cls=Sim,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="peacesim")
 def main() -> None:
     """peacesim: talks, a fragile ceasefire and a population deciding whether to stay.

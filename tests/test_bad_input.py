@@ -262,6 +262,7 @@ def test_unwritable_out_in_a_real_process(tmp_path: Path) -> None:
 def test_bad_option(tmp_path: Path, option: str, value: str) -> None:
     result = cli("run", BASELINE, "--out", tmp_path / "out", "--no-figures", option, value)
     refused(result.exit_code, result.stdout, result.stderr, option)
+    one_line(result.stderr)
     assert list(tmp_path.iterdir()) == []
 
 
