@@ -137,7 +137,8 @@ def check(files: tuple[Path, ...]) -> None:
             continue
         uncertain = f", {len(sc.distributions)} uncertain parameters" if sc.distributions else ""
         click.echo(f"ok: {path} ({sc.name}: {sc.params.horizon_days:g} days, "
-                   f"{len(sc.params.events)} timeline events{uncertain})")
+                   f"{len(sc.params.events)} timeline event"
+                   f"{'' if len(sc.params.events) == 1 else 's'}{uncertain})")
     if bad:
         sys.exit(2)
 
