@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from sim.results import ResultsError
-from sim.scenario import Scenario, from_tree, load
+from sim.scenario import Scenario, load
 
 Rows = list[dict[str, Any]]
 #: What must match for a resumed run to give the results of an uninterrupted one.
@@ -143,16 +143,18 @@ def resume(out: Path, wanted: dict[str, Any]) -> Checkpoint:
 
 def resume_scenario(cp: Checkpoint, scenario_file: Path | None) -> Scenario:
     """The scenario of an interrupted run: the file given (it must be the same), or its copy."""
-    if scenario_file is not None:
-        return load(scenario_file)
-    import tomllib
-
     saved = cp.folder / "scenario.toml"
-    sc = from_tree(tomllib.loads(saved.read_text()), str(saved))
-    if sc.digest() != cp.info.get("scenario_sha256"):
+    sc = load(scenario_file if scenario_file is not None else saved)
+    had = cp.info.get("scenario_sha256")
+    if sc.digest() == had:
+        return sc
+    if scenario_file is None:
         raise CheckpointError(f"{saved} does not match the run it was saved with; give the "
                               "scenario file to resume with")
-    return sc
+    raise CheckpointError(
+        f"--resume {cp.folder}: the interrupted run used {_shown('scenario_sha256', had)}, not "
+        f"{_shown('scenario_sha256', sc.digest())}; resume it with the same, or delete "
+        f"{cp.folder} to start again")
 
 
 def stopped(cp: Checkpoint, out: Path, runs: int, why: str) -> str:

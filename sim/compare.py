@@ -14,10 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from sim import stats
+from sim import results, stats
 from sim.ensemble import Ensemble, run_ensemble
 from sim.measures import Measure, measures
-from sim.results import ResultsError
 from sim.scenario import Scenario, load
 
 #: Spawn key of the bootstrap's random stream (replications use two-number keys).
@@ -48,21 +47,7 @@ class Comparison:
 
 def read_input(path: Path) -> Scenario | Ensemble:
     """A scenario file to run, or a results folder already run."""
-    return read_folder(path) if path.is_dir() else load(path)
-
-
-def read_folder(path: Path) -> Ensemble:
-    """A results folder's ensemble; anything unreadable is a ResultsError naming the folder."""
-    import zipfile
-
-    from sim import results
-
-    try:
-        return results.read(path)[0]
-    except ResultsError:
-        raise
-    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as err:
-        raise ResultsError(f"{path}: a results folder that cannot be read ({err})") from None
+    return results.read(path)[0] if path.is_dir() else load(path)
 
 
 def defaults(inputs: Sequence[Scenario | Ensemble], runs: int | None,

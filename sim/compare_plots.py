@@ -99,7 +99,7 @@ def departures(comp: Comparison) -> Figure:
                                 ncols=2, width_ratios=(1.5, 1))
     for k, entry in enumerate(comp.entries):
         ens = entry.ensemble
-        q25, q50, q75 = np.quantile(ens.series["departed"], (0.25, 0.5, 0.75), axis=0)
+        q25, q50, q75 = ens.fan("departed", (0.25, 0.5, 0.75))
         dates = to_dates(ens.scenario.params.start, ens.time_days)
         left.fill_between(dates, q25, q75, color=look(k)["color"], alpha=0.2, linewidth=0)
         left.plot(dates, q50, linewidth=2, label=entry.label, **look(k))

@@ -14,9 +14,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from sim.ensemble import Ensemble
+from sim.ensemble import FAN, Ensemble
 from sim.observed import Observed
-from sim.plots import FONT, OKABE_ITO, date_axis, new_figure, to_dates
+from sim.plots import FONT, OKABE_ITO, date_axis, fan_band, new_figure, to_dates
 
 #: What each series counts, for the axis label.
 UNITS = {"departed": "people who have left (cumulative)", "residents": "people still at home",
@@ -40,7 +40,7 @@ def observed_fan(ens: Ensemble, series: str, observed: Observed,
     dates = to_dates(p.start, ens.time_days)
     for ax, (a, b) in ((near, (lo, hi)), (whole, (0.0, p.horizon_days))):
         keep = (ens.time_days >= a - 1e-9) & (ens.time_days <= b + 1e-9)
-        _band(ax, dates[keep], data[:, keep], colour)
+        fan_band(ax, dates[keep], np.quantile(data[:, keep], FAN, axis=0), colour)
         ax.plot(to_dates(p.start, days), observed.value_array, "o", color=OKABE_ITO["black"],
                 markersize=5, markeredgecolor="white", zorder=5)
         ends = to_dates(p.start, np.array([a, b]))
@@ -61,14 +61,6 @@ def observed_fan(ens: Ensemble, series: str, observed: Observed,
     near.legend(handles, ["median", "middle 50%", "middle 90% of replications",
                           f"observed: {observed.column}"], loc="upper left", fontsize=FONT - 2)
     return fig
-
-
-def _band(ax: Axes, x: np.ndarray, data: np.ndarray, colour: str) -> None:
-    """Median line with the middle 50% and 90% of replications shaded, as the standard figures."""
-    q05, q25, q50, q75, q95 = np.quantile(data, (0.05, 0.25, 0.5, 0.75, 0.95), axis=0)
-    ax.fill_between(x, q05, q95, color=colour, alpha=0.18, linewidth=0)
-    ax.fill_between(x, q25, q75, color=colour, alpha=0.4, linewidth=0)
-    ax.plot(x, q50, color=colour, linewidth=2)
 
 
 def _short_date_axis(ax: Axes, start: datetime, days: float) -> None:

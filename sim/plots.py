@@ -56,7 +56,7 @@ def departures(ens: Ensemble) -> Figure:
     p = ens.scenario.params
     title = f"How many of {p.names.population} have left, day by day"
     fig, (left, right) = new_figure(ens, 2, title, width_ratios=(1.5, 1))
-    _fan(left, _dates(ens), ens.fan("departed"), OKABE_ITO["blue"])
+    fan_band(left, _dates(ens), ens.fan("departed"), OKABE_ITO["blue"])
     left.set_title(f"Left so far (through {p.names.corridor} or evacuated)", fontsize=FONT)
     left.set_ylabel("people who have left", fontsize=FONT)
     left.set_ylim(0, max(10.0, 1.05 * float(ens.fan("departed", (1.0,)).max(initial=0))))
@@ -157,7 +157,7 @@ def tension_trust(ens: Ensemble) -> Figure:
     panels = (("tension", "Tension: how unsafe people feel", OKABE_ITO["vermillion"]),
               ("trust", "Trust: how credible the guarantees are", OKABE_ITO["blue"]))
     for ax, (name, title, colour) in zip(axes, panels, strict=True):
-        _fan(ax, dates, ens.fan(name), colour)
+        fan_band(ax, dates, ens.fan(name), colour)
         ax.set_title(title, fontsize=FONT, color=colour)
         date_axis(ax, p.start, p.horizon_days)
     axes[0].set_ylim(0, 1)
@@ -179,7 +179,7 @@ def new_figure(ens: Ensemble, ncols: int, title: str, **grid: Any) -> tuple[Figu
     return fig, axes
 
 
-def _fan(ax: Axes, x: np.ndarray, fan: np.ndarray, colour: str) -> None:
+def fan_band(ax: Axes, x: np.ndarray, fan: np.ndarray, colour: str) -> None:
     """Median line with the middle 50% and 90% of replications shaded (`Ensemble.fan` rows)."""
     q05, q25, q50, q75, q95 = fan
     ax.fill_between(x, q05, q95, color=colour, alpha=0.18, linewidth=0)

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.ensemble import Ensemble, QuantilesOnly
 from sim.model import BOOLEAN_OUTCOMES, OUTCOMES, SERIES
-from sim.scenario import Scenario, ScenarioError, from_tree
+from sim.scenario import Scenario, ScenarioError, load
 from sim.stats import summarise
 
 FILES = ("scenario.toml", "manifest.json", "outcomes.csv", "series.npz", "summary.json")
@@ -90,12 +90,6 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def outcomes_csv(rows: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    write_outcomes(buf, rows)
-    return buf.getvalue()
-
-
 def write_outcomes(f: TextIO, rows: list[dict[str, Any]]) -> None:
     """outcomes.csv, row by row (a million rows never make one string)."""
     params = sorted({k for row in rows for k in row if k.startswith("param.")})
@@ -149,12 +143,9 @@ def read(folder: Path) -> tuple[Ensemble, dict[str, Any]]:
     missing = [f for f in FILES if not (folder / f).is_file()]
     if not folder.is_dir() or missing:
         raise ResultsError(f"{folder}: not a results folder (missing {', '.join(missing)})")
-    import tomllib
-
     try:
-        scenario: Scenario = from_tree(tomllib.loads((folder / "scenario.toml").read_text()),
-                                       str(folder / "scenario.toml"))
-    except (ScenarioError, tomllib.TOMLDecodeError) as err:
+        scenario: Scenario = load(folder / "scenario.toml")
+    except ScenarioError as err:
         raise ResultsError(f"{folder}: its scenario.toml cannot be used: {err}") from None
     try:
         manifest = json.loads((folder / "manifest.json").read_text())

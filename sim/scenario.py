@@ -87,13 +87,25 @@ class Scenario:
         """The same scenario with some parameters (dotted paths) replaced."""
         tree = copy.deepcopy(self.raw)
         for path, value in values.items():
-            try:
-                dist.get(self.params, path)
-            except (KeyError, AttributeError, IndexError, ValueError):
-                where = source or self.source
-                raise ScenarioError(f"{where}: unknown parameter {path!r}") from None
+            _check_path(self.params, path, source or self.source)
             dist.put(tree, path, value)
         return from_tree(tree, source or self.source)
+
+
+def _check_path(params: ScenarioParams, path: str, where: str) -> None:
+    """An unknown parameter is refused with the keys allowed where the path went wrong."""
+    node: Any = params
+    keys = path.split(".")
+    for i, key in enumerate(keys):
+        try:
+            node = dist.get(node, key)
+        except (KeyError, AttributeError, IndexError, ValueError):
+            fields = type(node).model_fields if isinstance(node, BaseModel) else node
+            allowed = ", ".join(map(str, fields)) if isinstance(fields, dict) else ""
+            section = f"[{'.'.join(keys[:i])}]" if i else "the top level"
+            raise ScenarioError(f"{where}: unknown parameter {path!r}"
+                                + (f"; allowed in {section}: {allowed}" if allowed else "")
+                                ) from None
 
 
 def _replaced(node: Any, keys: list[str], value: Any) -> Any:

@@ -11,13 +11,13 @@ from typing import Any
 
 import numpy as np
 
-from sim.ensemble import Ensemble
+from sim.ensemble import FAN, Ensemble
 from sim.observed import CUMULATIVE, Observed
 from sim.results import atomic_folder
 
 #: The bands of the fan charts: middle 50% and middle 90% of replications.
 BANDS = {"50%": (0.25, 0.75), "90%": (0.05, 0.95)}
-QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+QUANTILES = FAN
 #: Shares of the value at the last observed time whose reaching time is compared.
 FRACTIONS = {"half": 0.5, "90%": 0.9}
 
@@ -94,11 +94,10 @@ def score(simulated: np.ndarray, observed: np.ndarray) -> tuple[dict, dict, floa
     qs = np.quantile(simulated, QUANTILES, axis=0)
     quantiles = {f"q{round(q * 100):02d}": tuple(float(x) for x in row)
                  for q, row in zip(QUANTILES, qs, strict=True)}
-    inside = {}
-    for band, (lo, hi) in BANDS.items():
-        low, high = np.quantile(simulated, (lo, hi), axis=0)
-        inside[band] = tuple(bool(x) for x in (low <= observed) & (observed <= high))
-    median = qs[2]
+    at = dict(zip(QUANTILES, qs, strict=True))
+    inside = {band: tuple(bool(x) for x in (at[lo] <= observed) & (observed <= at[hi]))
+              for band, (lo, hi) in BANDS.items()}
+    median = at[0.5]
     positive = observed > 0
     rel = (float(np.mean(np.abs(median[positive] - observed[positive]) / observed[positive]))
            if positive.any() else None)

@@ -186,3 +186,14 @@ def test_quantile_memory_does_not_grow_with_runs() -> None:
         many.add({"departed": rng.integers(0, 120_000, (500, 121)).astype(np.float32)})
     assert few.counts["departed"].nbytes == many.counts["departed"].nbytes
     assert many.runs == 10_000
+
+
+def test_a_quantiles_only_folder_can_be_compared(tmp_path: Path) -> None:
+    """Comparison fan charts read the kept quantiles; they need no replication's series."""
+    q, out = tmp_path / "q", tmp_path / "cmp"
+    ran = cli("run", BASELINE, "--runs", "20", "--series", "quantiles", "--out", q, "--quiet",
+              "--no-figures", "--executor", "serial")
+    assert ran.exit_code == 0, ran.output
+    compared = cli("compare", q, q, "--out", out, "--quiet")
+    assert compared.exit_code == 0, compared.output
+    assert (out / "figures" / "departures.png").stat().st_size > 10_000

@@ -16,6 +16,13 @@ from sim.observed import ObservedError
 from sim.results import ResultsError
 from sim.scenario import Scenario, ScenarioError, load
 
+#: Options several commands share, written once.
+WORKERS = click.option("--workers", type=click.IntRange(min=1),
+                       help="Processes [default: all cores].")
+SEED = click.option("--seed", type=click.IntRange(min=0),
+                    help="Random seed [default: the scenario's].")
+FORCE = click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
+
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
     """Bad input ends with one clear line on stderr and exit status 2, never a traceback."""

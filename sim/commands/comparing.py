@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from sim.commands.common import friendly, new_manifest, stamp, with_progress
+from sim.commands.common import FORCE, SEED, WORKERS, friendly, new_manifest, stamp, with_progress
 from sim.scenario import load
 
 
@@ -17,10 +17,10 @@ from sim.scenario import load
                    "else the first scenario's].")
 @click.option("--seed", type=click.IntRange(min=0),
               help="Seed of every scenario file [default: as --runs].")
-@click.option("--workers", type=click.IntRange(min=1), help="Processes [default: all cores].")
+@WORKERS
 @click.option("--out", type=click.Path(path_type=Path),
               help="Comparison folder [default: results/compare/<timestamp>].")
-@click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
+@FORCE
 @click.option("--no-figures", is_flag=True, help="Skip drawing the figures.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @friendly
@@ -80,11 +80,11 @@ def compare(inputs: tuple[Path, ...], runs: int | None, seed: int | None, worker
                    "Once or twice.")
 @click.option("--runs", type=click.IntRange(min=1), help="Replications per grid point "
               "[default: the scenario's].")
-@click.option("--seed", type=click.IntRange(min=0), help="Random seed [default: the scenario's].")
-@click.option("--workers", type=click.IntRange(min=1), help="Processes [default: all cores].")
+@SEED
+@WORKERS
 @click.option("--out", type=click.Path(path_type=Path),
               help="Sweep folder [default: results/sweep/<scenario>-<timestamp>].")
-@click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
+@FORCE
 @click.option("--no-figures", is_flag=True, help="Skip drawing the figures.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or table.")
 @friendly
@@ -145,10 +145,10 @@ def plot(folder: Path) -> None:
     Example:
       sim plot results/baseline/demo
     """
-    from sim.compare import read_folder
     from sim.plots import save_standard_figures
+    from sim.results import read
 
-    ens = read_folder(folder)
+    ens, _ = read(folder)
     for path in save_standard_figures(ens, folder / "figures"):
         click.echo(f"Figure: {path}")
 
@@ -163,9 +163,9 @@ def summary(folder: Path) -> None:
     Example:
       sim summary results/baseline/demo
     """
-    from sim.compare import read_folder
     from sim.report import table
+    from sim.results import read
 
-    ens = read_folder(folder)
+    ens, _ = read(folder)
     click.echo(f"{ens.scenario.name}: {ens.runs} replications, seed {ens.seed} ({folder})")
     click.echo(table(ens.rows, ens.scenario.params.end_states.labels.model_dump()))

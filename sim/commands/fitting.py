@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from sim.commands.common import default_out, friendly, with_progress
+from sim.commands.common import FORCE, SEED, WORKERS, default_out, friendly, with_progress
 from sim.model import SERIES
 from sim.results import ResultsError
 from sim.scenario import Scenario, load
@@ -34,12 +34,12 @@ def _observed(sc: Scenario, path: Path, series: str, column: str | None) -> Any:
 @_SERIES
 @_COLUMN
 @click.option("--runs", type=click.IntRange(min=1), help="Replications [default: the scenario's].")
-@click.option("--seed", type=click.IntRange(min=0), help="Random seed [default: the scenario's].")
-@click.option("--workers", type=click.IntRange(min=1), help="Processes [default: all cores].")
+@SEED
+@WORKERS
 @click.option("--out", type=click.Path(path_type=Path),
               help="Folder for validation.json and the figure "
                    "[default: results/<scenario>/validation-<timestamp>].")
-@click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
+@FORCE
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @friendly
 def validate_command(source: Path, observed: Path, series: str, column: str | None,
@@ -93,11 +93,11 @@ def validate_command(source: Path, observed: Path, series: str, column: str | No
               help="Sequential Monte Carlo generations after the first; 0: plain rejection.")
 @click.option("--predictive-runs", type=click.IntRange(min=1), default=500, show_default=True,
               help="Replications of the calibrated scenario, for the posterior fan chart.")
-@click.option("--seed", type=click.IntRange(min=0), help="Random seed [default: the scenario's].")
-@click.option("--workers", type=click.IntRange(min=1), help="Processes [default: all cores].")
+@SEED
+@WORKERS
 @click.option("--out", type=click.Path(path_type=Path),
               help="Results folder [default: results/<scenario>/calibration-<timestamp>].")
-@click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
+@FORCE
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @friendly
 def calibrate_command(scenario: Path, observed: Path, params: str, keep: float, series: str,

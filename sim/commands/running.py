@@ -11,6 +11,8 @@ import click
 
 from sim import __version__
 from sim.commands.common import (
+    SEED,
+    WORKERS,
     figure_writer,
     friendly,
     new_manifest,
@@ -24,8 +26,8 @@ from sim.scenario import ScenarioError, load
 @click.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--runs", type=click.IntRange(min=1), help="Replications [default: the scenario's].")
-@click.option("--seed", type=click.IntRange(min=0), help="Random seed [default: the scenario's].")
-@click.option("--workers", type=click.IntRange(min=1), help="Processes [default: all cores].")
+@SEED
+@WORKERS
 @click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local",
               show_default=True, help="Where replications run (dask: a LocalCluster, or the "
               "--scheduler).")
@@ -72,7 +74,6 @@ def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int 
         out = resume
         cp = checkpoint.resume(out, {"seed": seed, "runs": runs, "version": __version__})
         sc = checkpoint.resume_scenario(cp, scenario)
-        cp = checkpoint.resume(out, {"scenario_sha256": sc.digest()})
         runs, seed, chunk_size = cp.info["runs"], cp.info["seed"], cp.info["chunk_size"]
         series = series or cp.info["series"]
     elif scenario is None:
