@@ -98,18 +98,20 @@ class World:
         if dt <= 0:
             return
         inside = self.residents + self.waiting
+        supplies = self.supplies_person_days
         if self.at_war:
             target = 1.0
         else:
-            fed = self.supplies_person_days / inside / self._comfortable_days if inside else 1.0
-            hunger = 1.0 - fed if fed < 1.0 else 0.0
-            target = self._tension_baseline + self._hunger_weight * hunger
+            fed = supplies / inside / self._comfortable_days if inside else 1.0
+            target = self._tension_baseline
+            if fed < 1.0:
+                target += self._hunger_weight * (1.0 - fed)
             if target > 1.0:
                 target = 1.0
         self.tension = target + (self.tension - target) * math.exp(-dt * self._tension_rate)
-        self.trust = self._trust_baseline + (self.trust - self._trust_baseline) * math.exp(
-            -dt * self._trust_rate)
-        left = self.supplies_person_days - inside * dt
+        trust = self._trust_baseline
+        self.trust = trust + (self.trust - trust) * math.exp(-dt * self._trust_rate)
+        left = supplies - inside * dt
         self.supplies_person_days = left if left > 0.0 else 0.0
         self._last = now
 
@@ -147,14 +149,19 @@ class World:
         return n
 
     def join_queue(self, people: int) -> None:
+        """`people` residents join the end of the corridor's queue now (call `advance` first);
+        the state is recorded."""
         self.residents -= people
         self.waiting += people
         self.queue.append([self.env.now, people])
         self.signal("people_joined")
+        self.snapshot()
 
     def cross(self, people: int) -> None:
-        """The first `people` in the queue reach the other side."""
+        """The first `people` in the queue reach the other side now (the state is advanced to
+        now and recorded: the corridor calls this for most events of a replication)."""
         now = self.env.now
+        self.advance(now)
         left, waited = people, 0.0
         while left:
             cohort = self.queue[0]
@@ -167,6 +174,9 @@ class World:
         self.waiting -= people
         self.departed += people
         self.crossings.append((now, people, waited))
+        self.snapshots.append((self._last, self.tension, self.at_war, self.trust,
+                               self.supplies_person_days, self.residents, self.waiting,
+                               self.departed, self.killed, self.incidents, self.issues_settled))
 
     def signal(self, name: str) -> None:
         """Fire a renewable event (`round_called`, `corridor_changed`, ...) and arm a new one.

@@ -7,6 +7,7 @@ from collections.abc import Generator as Process
 
 import simpy
 from numpy.random import Generator
+from simpy.events import Timeout
 
 from sim.params import OutflowParams
 from sim.world import World
@@ -29,19 +30,19 @@ def decisions(env: simpy.Environment, p: OutflowParams, rng: Generator,
     """Every decision step, a binomial number of undecided households decide to leave."""
     step = p.decision_step_hours / 24
     stayers = round(world.population * p.stayer_share)
+    size = p.household_size_people
     while True:
-        yield env.timeout(step)
+        yield Timeout(env, step)
         world.advance(env.now)
-        movable = max(0, world.residents - stayers)
-        households = int(movable // p.household_size_people)
+        movable = world.residents - stayers
+        households = int(movable // size) if movable > 0 else 0
         if households == 0:
             continue
         chance = 1.0 - math.exp(-hazard_per_day(p, world) * step)
         deciders = int(rng.binomial(households, chance))
-        people = min(movable, round(deciders * p.household_size_people))
+        people = min(movable, round(deciders * size))
         if people:
             world.join_queue(people)
-            world.snapshot()
 
 
 #: The shortest slice of crossing time: far above the clock's rounding at any horizon.
@@ -53,7 +54,9 @@ def corridor(env: simpy.Environment, world: World) -> Process[simpy.Event, objec
 
     People cross in slices of at most an hour; a slice ends early when the corridor closes or
     its capacity changes (the change interrupts it), and capacity left over as a fraction of a
-    person carries on. Waits are plain events, not AnyOf conditions: they are the hot path."""
+    person carries on. This is the hot path of a replication (most of its events): waits are
+    plain events, not AnyOf conditions, and the interrupting callback stays attached to the
+    current `corridor_changed` event from one slice to the next."""
     me = env.active_process
     assert me is not None  # this generator runs as a process
 
@@ -61,31 +64,36 @@ def corridor(env: simpy.Environment, world: World) -> Process[simpy.Event, objec
         me.interrupt("the corridor changed")
 
     carry = 0.0
+    armed: simpy.Event | None = None  # the change event `cut` is attached to
     while True:
+        changed = world.corridor_changed
         if not world.corridor_open or world.corridor_capacity_per_hour <= 0:
-            yield world.corridor_changed
+            if armed is changed:
+                changed.callbacks.remove(cut)  # type: ignore[union-attr]
+            armed = None
+            yield changed
             continue
-        idle = world.waiting == 0
+        if armed is not changed:
+            changed.callbacks.append(cut)  # type: ignore[union-attr]
+            armed = changed
+        waiting = world.waiting
         capacity = world.corridor_capacity_per_hour
         began = env.now
-        changed = world.corridor_changed
-        changed.callbacks.append(cut)  # a change of the corridor interrupts the wait below
         try:
-            if idle:
+            if not waiting:
                 yield world.people_joined
-            else:
-                # at least 1e-9 days, so the clock always moves on, even at huge capacities
-                yield env.timeout(max(MIN_SLICE_DAYS,
-                                      min(1.0, (world.waiting - carry) / capacity) / 24))
-            changed.callbacks.remove(cut)
+                continue
+            # at least 1e-9 days, so the clock always moves on, even at huge capacities
+            yield Timeout(env, max(MIN_SLICE_DAYS, min(1.0, (waiting - carry) / capacity) / 24))
         except simpy.Interrupt:
-            pass
-        if idle:
-            continue
+            if not waiting:
+                continue
+        waiting = world.waiting  # people may have joined during the slice
         allowed = capacity * (env.now - began) * 24 + carry
-        people = min(world.waiting, int(allowed + 1e-6))  # a millionth of a person is rounding
-        carry = min(1.0, allowed - people) if people < world.waiting else 0.0
+        people = int(allowed + 1e-6)  # a millionth of a person is rounding
+        if people < waiting:
+            carry = min(1.0, allowed - people)
+        else:
+            people, carry = waiting, 0.0
         if people:
-            world.advance(env.now)
             world.cross(people)
-            world.snapshot()
