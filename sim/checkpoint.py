@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from sim.outcomes import OutcomeTable
 from sim.results import ResultsError
 from sim.scenario import Scenario, load
 
-Rows = list[dict[str, Any]]
 #: What must match for a resumed run to give the results of an uninterrupted one.
 IDENTITY = ("scenario_sha256", "seed", "runs", "version")
 
@@ -59,11 +59,12 @@ class Checkpoint:
     def saved_runs(self) -> int:
         return sum(count for _, count in self.completed())
 
-    def save(self, start: int, count: int, rows: Rows, series: dict[str, np.ndarray]) -> None:
+    def save(self, start: int, count: int, rows: OutcomeTable,
+             series: dict[str, np.ndarray]) -> None:
         """Write one chunk under a temporary name, then rename it: a chunk is whole or absent."""
         path = self.folder / "chunks" / f"{start:09d}-{count:06d}.npz"
         tmp = path.with_name(f".{path.stem}.tmp.npz")
-        arrays = {"rows_json": np.frombuffer(json.dumps(rows).encode(), dtype=np.uint8),
+        arrays = {"rows_json": np.frombuffer(json.dumps(list(rows)).encode(), dtype=np.uint8),
                   **series}
         with tmp.open("wb") as f:
             np.savez_compressed(f, allow_pickle=False, **arrays)
@@ -71,9 +72,9 @@ class Checkpoint:
             os.fsync(f.fileno())
         os.replace(tmp, path)
 
-    def load(self, start: int, count: int) -> tuple[Rows, dict[str, np.ndarray]]:
+    def load(self, start: int, count: int) -> tuple[OutcomeTable, dict[str, np.ndarray]]:
         with np.load(self.folder / "chunks" / f"{start:09d}-{count:06d}.npz") as npz:
-            rows: Rows = json.loads(npz["rows_json"].tobytes().decode())
+            rows = OutcomeTable.from_rows(json.loads(npz["rows_json"].tobytes().decode()))
             series = {k: npz[k] for k in npz.files if k != "rows_json"}
         return rows, series
 

@@ -13,6 +13,7 @@ import numpy as np
 from sim import executors
 from sim.executors import EXECUTORS
 from sim.model import SERIES, record_times, run_replication
+from sim.outcomes import OutcomeTable
 from sim.quantiles import LEVELS, Histograms
 from sim.scenario import Scenario
 
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 SERIES_MODES = ("full", "quantiles")
 #: The quantiles of a fan chart: median, middle 50% and middle 90%.
 FAN = (0.05, 0.25, 0.5, 0.75, 0.95)
-Rows = list[dict[str, Any]]
 
 
 class QuantilesOnly(Mapping[str, np.ndarray]):
@@ -51,7 +51,7 @@ class Ensemble:
     scenario: Scenario
     seed: int
     time_days: np.ndarray
-    rows: Rows
+    rows: OutcomeTable
     series: Mapping[str, np.ndarray]
     quantiles: dict[str, np.ndarray] = field(default_factory=dict)
     levels: tuple[float, ...] = ()
@@ -61,7 +61,7 @@ class Ensemble:
         return len(self.rows)
 
     def column(self, name: str) -> list[Any]:
-        return [row.get(name) for row in self.rows]
+        return self.rows.column(name)
 
     def fan(self, name: str, levels: tuple[float, ...] = FAN) -> np.ndarray:
         """Quantiles of a series across replications at each time, shape (levels, times)."""
@@ -73,10 +73,11 @@ class Ensemble:
         return self.quantiles[name][[self.levels.index(q) for q in levels]]
 
 
-def run_chunk(scenario: Scenario, seed: int, start: int, count: int) -> tuple[Rows, dict]:
+def run_chunk(scenario: Scenario, seed: int, start: int,
+              count: int) -> tuple[OutcomeTable, dict[str, np.ndarray]]:
     """Replications start .. start+count-1; each rebuilds its own streams from (seed, index)."""
     times = record_times(scenario.params)
-    rows: Rows = []
+    rows: list[dict[str, Any]] = []
     series = {name: np.empty((count, times.size), dtype=np.float32) for name in SERIES}
     for i in range(count):
         rep = run_replication(scenario, start + i, seed)
@@ -84,7 +85,7 @@ def run_chunk(scenario: Scenario, seed: int, start: int, count: int) -> tuple[Ro
                      **{f"param.{k}": v for k, v in rep.parameters.items()}})
         for name in SERIES:
             series[name][i] = rep.series[name]
-    return rows, series
+    return OutcomeTable.from_rows(rows), series
 
 
 def chunks(runs: int, workers: int, size: int | None = None) -> list[tuple[int, int]]:
@@ -148,12 +149,12 @@ class _Collector:
     def __init__(self, scenario: Scenario, seed: int, runs: int, mode: str) -> None:
         self.scenario, self.seed, self.runs = scenario, seed, runs
         self.times = record_times(scenario.params)
-        self.rows: dict[int, Rows] = {}
+        self.rows: dict[int, OutcomeTable] = {}
         self.histograms = Histograms(SERIES, self.times.size) if mode == "quantiles" else None
         self.series = {} if self.histograms else {
             name: np.empty((runs, self.times.size), dtype=np.float32) for name in SERIES}
 
-    def add(self, start: int, rows: Rows, series: dict[str, np.ndarray]) -> None:
+    def add(self, start: int, rows: OutcomeTable, series: dict[str, np.ndarray]) -> None:
         self.rows[start] = rows
         if self.histograms:
             self.histograms.add(series)
@@ -162,7 +163,7 @@ class _Collector:
                 self.series[name][start:start + len(rows)] = series[name]
 
     def ensemble(self) -> Ensemble:
-        rows = [row for start in sorted(self.rows) for row in self.rows[start]]
+        rows = OutcomeTable.concat([self.rows[start] for start in sorted(self.rows)])
         if len(rows) != self.runs:
             raise RuntimeError(f"collected {len(rows)} replications of {self.runs}")
         if self.histograms:

@@ -13,13 +13,16 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.scenario import Scenario
 
+if TYPE_CHECKING:
+    from sim.outcomes import OutcomeTable
+
 EXECUTORS = ("serial", "local", "dask")
 Piece = tuple[int, int]
-Chunk = tuple[list[dict[str, Any]], dict[str, Any]]
+Chunk = tuple["OutcomeTable", dict[str, Any]]
 Runner = Callable[[Scenario, int, int, int], Chunk]
 
 

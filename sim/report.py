@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sim.model import END_STATES
 from sim.stats import describe, proportion
+
+if TYPE_CHECKING:
+    from sim.outcomes import OutcomeTable
 
 #: Outcomes in the table, with how to show them.
 MAIN = (("departed_share", "share of people who left", "{:.0%}"),
@@ -19,18 +22,18 @@ MAIN = (("departed_share", "share of people who left", "{:.0%}"),
         ("killed_people", "people killed", "{:,.0f}"))
 
 
-def table(rows: list[dict[str, Any]], labels: dict[str, str]) -> str:
+def table(rows: OutcomeTable, labels: dict[str, str]) -> str:
     """Plain text: end-state probabilities (95% Wilson interval), medians (90% range)."""
     n = len(rows)
     lines = [f"End states over {n} replications (95% interval):"]
-    states = [row["end_state"] for row in rows]
+    states = rows.column("end_state")
     for state in END_STATES:
         p = proportion([s == state for s in states])
         lines.append(f"  {labels[state]:<28} {p['probability']:6.1%}   "
                      f"({p['low']:.1%} to {p['high']:.1%})")
     lines.append("Main outcomes: median (90% of replications between):")
     for name, label, fmt in MAIN:
-        d = describe([row[name] for row in rows])
+        d = describe(rows.column(name))
         if "q50" not in d:
             lines.append(f"  {label:<34} never happened")
             continue

@@ -18,6 +18,7 @@ import numpy as np
 
 from sim.ensemble import Ensemble, QuantilesOnly
 from sim.model import BOOLEAN_OUTCOMES, OUTCOMES, SERIES
+from sim.outcomes import OutcomeTable
 from sim.scenario import Scenario, ScenarioError, load
 from sim.stats import summarise
 
@@ -90,9 +91,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def write_outcomes(f: TextIO, rows: list[dict[str, Any]]) -> None:
+def write_outcomes(f: TextIO, rows: OutcomeTable) -> None:
     """outcomes.csv, row by row (a million rows never make one string)."""
-    params = sorted({k for row in rows for k in row if k.startswith("param.")})
+    params = sorted(k for k in rows.names if k.startswith("param."))
     columns = ["replication", *OUTCOMES, *params]
     writer = csv.writer(f, lineterminator="\n")
     writer.writerow(columns)
@@ -138,6 +139,22 @@ def _parse(name: str, text: str) -> Any:
     return int(number) if number.is_integer() and "." not in text and "e" not in text else number
 
 
+def _read_outcomes(f: TextIO) -> OutcomeTable:
+    """outcomes.csv back as a table, column by column (no dict is made for any row)."""
+    reader = csv.reader(f)
+    names = next(reader)
+    columns: list[list[Any]] = [[] for _ in names]
+    appends = [column.append for column in columns]
+    count = 0
+    for line in reader:
+        count += 1
+        if len(line) != len(names):
+            raise ValueError(f"row {count} has {len(line)} cells, not {len(names)}")
+        for append, name, text in zip(appends, names, line, strict=True):
+            append(_parse(name, text))
+    return OutcomeTable.from_columns(names, columns, count)
+
+
 def read(folder: Path) -> tuple[Ensemble, dict[str, Any]]:
     """Read a results folder back: the ensemble and its manifest."""
     missing = [f for f in FILES if not (folder / f).is_file()]
@@ -151,7 +168,7 @@ def read(folder: Path) -> tuple[Ensemble, dict[str, Any]]:
         manifest = json.loads((folder / "manifest.json").read_text())
         seed = int(manifest["seed"])
         with (folder / "outcomes.csv").open(newline="") as f:
-            rows = [{k: _parse(k, v) for k, v in row.items()} for row in csv.DictReader(f)]
+            rows = _read_outcomes(f)
         with np.load(folder / "series.npz") as npz:
             time_days = npz["time_days"]
             arrays = {k: npz[k] for k in SERIES}

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.model import BOOLEAN_OUTCOMES, END_STATES, OUTCOMES
+
+if TYPE_CHECKING:
+    from sim.outcomes import OutcomeTable
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -39,11 +42,11 @@ def describe(values: list[Any]) -> dict[str, float]:
     return out
 
 
-def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def summarise(rows: OutcomeTable) -> dict[str, Any]:
     """summary.json: each outcome described; booleans and end states as probabilities."""
     out: dict[str, Any] = {}
     for name in OUTCOMES:
-        column = [row[name] for row in rows]
+        column = rows.column(name)
         if name == "end_state":
             out[name] = {s: proportion([v == s for v in column]) for s in END_STATES}
         elif name in BOOLEAN_OUTCOMES:

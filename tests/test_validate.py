@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from sim.cli import main
 from sim.ensemble import Ensemble
 from sim.observed import Observed, read
+from sim.outcomes import OutcomeTable
 from sim.validate import at_times, reach_times, score, validate
 
 from conftest import ROOT, START, quiet_tree, scenario
@@ -91,7 +92,7 @@ def test_validate_an_ensemble_whose_median_is_the_data() -> None:
     rates = np.linspace(50, 150, 101)[:, None]
     departed = (rates * t[None, :]).astype(np.float32)
     series = {"departed": departed}
-    ens = Ensemble(sc, 1, t, [{} for _ in rates], series)
+    ens = Ensemble(sc, 1, t, OutcomeTable.from_rows([{} for _ in rates]), series)
     days = (1.0, 2.0, 3.0)
     obs = Observed("<test>", "people", tuple(START + timedelta(days=d) for d in days), days,
                    tuple(100.0 * d for d in days))
