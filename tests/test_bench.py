@@ -1,0 +1,44 @@
+"""The committed benchmark figures have what `make bench` promises (no timing is done here)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+from pathlib import Path
+from types import ModuleType
+
+from sim.scenario import load
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRED = ("floor_us_per_event", "model_us_per_event", "model_to_floor_per_event",
+            "events_per_replication", "replications_per_second_1_core", "speedup_2_workers",
+            "peak_rss_mb_10k", "peak_rss_mb_100k")
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_latest_json_has_the_required_figures_and_renders_as_a_table() -> None:
+    result = json.loads((ROOT / "benchmarks" / "latest.json").read_text())
+    for key in REQUIRED:
+        value = result[key]
+        assert isinstance(value, int | float) and math.isfinite(value) and value > 0
+    ratio = result["model_us_per_event"] / result["floor_us_per_event"]
+    assert math.isclose(ratio, result["model_to_floor_per_event"], rel_tol=0.01)
+    text = _bench().table(result)
+    assert "targets:" in text and text.lower().count("met") >= len(result["targets"])
+
+
+def test_the_timing_pieces_run_on_a_few_replications() -> None:
+    bench = _bench()
+    sc = load(ROOT / "scenarios" / "baseline.toml").with_values({"horizon_days": 3})
+    whole, loop = bench.us_per_replication(sc, 2)
+    assert 0 < loop < whole
+    assert bench.events_per_replication(sc, 2) > 10
+    assert bench.floor_us_per_event(1000) > 0
