@@ -1,5 +1,5 @@
 # peacesim: `make demo` runs the baseline scenario, `make test` runs the whole suite,
-# `make bench` measures speed and memory (about 10-20 minutes; writes benchmarks/latest.json).
+# `make bench` measures speed and memory (about 8 minutes on 2 cores; writes benchmarks/latest.json).
 # Each target creates .venv and installs what it needs (Python 3.11 and make are enough).
 
 PYTHON ?= python3

@@ -210,6 +210,6 @@ def _line(label: str, m: Measure, base: dict[str, Any], row: dict[str, Any]) -> 
             f"({m.signed(row['diff'], d)}, 95% CI {m.signed(row['diff_low'], d, unit=False)} "
             f"to {m.signed(row['diff_high'], d, unit=False)})")
     if row["missing"] or base["missing"]:
-        text += (f" [happened in {base['n'] - base['missing']} of {base['n']} and "
-                 f"{row['n'] - row['missing']} of {row['n']} runs]")
+        text += (f" [happened in {base['n'] - base['missing']:,} of {base['n']:,} and "
+                 f"{row['n'] - row['missing']:,} of {row['n']:,} runs]")
     return text + ("" if row["pairing"] == "paired" else " [unpaired]")

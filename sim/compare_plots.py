@@ -55,8 +55,8 @@ def footnote(comp: Comparison) -> str:
     runs = sorted({e.ensemble.runs for e in comp.entries})
     seeds = sorted({e.ensemble.seed for e in comp.entries})
     how = "paired (common random numbers)" if all(comp.paired) else "NOT all paired"
-    return (f"{'/'.join(map(str, runs))} replications each · seed {'/'.join(map(str, seeds))}"
-            f" · {how}")
+    counts = "/".join(f"{r:,}" for r in runs)
+    return f"{counts} replications each · seed {'/'.join(map(str, seeds))} · {how}"
 
 
 def end_states(comp: Comparison) -> Figure:
@@ -78,7 +78,7 @@ def end_states(comp: Comparison) -> Figure:
                 label=entry.label, hatch=["", "//", "..", "xx"][j % 4], edgecolor="white")
         ax.errorbar(prob, ys, xerr=err, fmt="none", ecolor=OKABE_ITO["black"], capsize=3)
         for y, s in zip(ys, stats, strict=True):
-            ax.text(1.01, float(y), f"{s['probability']:.0%} ({s['count']} of {s['n']})",
+            ax.text(1.01, float(y), f"{s['probability']:.0%} ({s['count']:,} of {s['n']:,})",
                     transform=text_x, va="center", fontsize=FONT - 1)
     labels = [getattr(p.end_states.labels, s) for s in END_STATES]
     ax.set_yticks(np.arange(len(END_STATES)), labels, fontsize=FONT)
@@ -152,7 +152,7 @@ def distributions(comp: Comparison) -> Figure:
         ecdf(axes[1], entry.ensemble.column("casualties"), label=entry.label, **look(k))
         waits = entry.ensemble.column("mean_wait_hours")
         n = sum(w is not None for w in waits)
-        label = entry.label + ("" if n == len(waits) else f" ({n} of {len(waits)} runs)")
+        label = entry.label + ("" if n == len(waits) else f" ({n:,} of {len(waits):,} runs)")
         ecdf(axes[2], waits, label=label, **look(k))
     axes[1].set_xscale("symlog", linthresh=1, linscale=0.3)
     axes[1].xaxis.set_major_locator(FixedLocator(TICKS))

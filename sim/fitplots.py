@@ -98,7 +98,8 @@ def prior_posterior(names: list[str], prior: np.ndarray, posterior: np.ndarray, 
         ax.set_visible(False)
     handles: list[Any] = [Patch(color=OKABE_ITO["grey"], alpha=0.5),
                           Patch(color=OKABE_ITO["blue"], alpha=0.7)]
-    labels = [f"prior ({prior.shape[0]} replications)", f"posterior ({posterior.shape[0]} kept)"]
+    labels = [f"prior ({prior.shape[0]:,} replications)",
+              f"posterior ({posterior.shape[0]:,} kept)"]
     if truth:
         handles.append(Line2D([], [], color=OKABE_ITO["vermillion"], linestyle="--"))
         labels.append("true value")

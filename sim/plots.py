@@ -94,7 +94,7 @@ def end_states(ens: Ensemble) -> Figure:
     """Probability of each end state with 95% Wilson intervals."""
     p = ens.scenario.params
     fig, (ax,) = new_figure(ens, 1, f"How it ends for {p.names.region} "
-                                 f"(day {p.horizon_days:g}, {ens.runs} replications)")
+                                 f"(day {p.horizon_days:g}, {ens.runs:,} replications)")
     column = ens.column("end_state")
     stats = [proportion([v == state for v in column]) for state in END_STATES]
     prob = np.array([s["probability"] for s in stats]) * 100
@@ -106,7 +106,7 @@ def end_states(ens: Ensemble) -> Figure:
     ax.errorbar(prob, ys, xerr=err, fmt="none", ecolor=OKABE_ITO["black"], capsize=5)
     column_x = blended_transform_factory(ax.transAxes, ax.transData)
     for y, s in zip(ys, stats, strict=True):
-        ax.text(1.02, float(y), f"{s['probability']:.0%}  ({s['count']} of {s['n']})",
+        ax.text(1.02, float(y), f"{s['probability']:.0%}  ({s['count']:,} of {s['n']:,})",
                 transform=column_x, va="center", fontsize=FONT)
     ax.set_yticks(ys, labels, fontsize=FONT)
     ax.invert_yaxis()
@@ -171,7 +171,7 @@ def new_figure(ens: Ensemble, ncols: int, title: str, **grid: Any) -> tuple[Figu
     fig = Figure(figsize=SIZE, layout="constrained")
     axes = list(fig.subplots(1, ncols, squeeze=False, **grid)[0])
     fig.suptitle(title, fontsize=FONT + 2, fontweight="bold")
-    fig.supxlabel(f"Scenario {ens.scenario.name!r} · {ens.runs} replications · seed {ens.seed}",
+    fig.supxlabel(f"Scenario {ens.scenario.name!r} · {ens.runs:,} replications · seed {ens.seed}",
                   fontsize=FONT - 1, color=OKABE_ITO["grey"], x=0.99, ha="right")
     for ax in axes:
         ax.tick_params(labelsize=FONT - 1)

@@ -59,7 +59,7 @@ def figure(sw: Sweep, title: str, nrows: int = 1, ncols: int = 1,
     fig.suptitle(title, fontsize=FONT + 2, fontweight="bold")
     ens = sw.points[0].ensemble
     grid_text = " × ".join(a.path for a in sw.axes)
-    fig.supxlabel(f"Scenario {sw.scenario.name!r} · grid: {grid_text} · {ens.runs} replications "
+    fig.supxlabel(f"Scenario {sw.scenario.name!r} · grid: {grid_text} · {ens.runs:,} replications "
                   f"per point · seed {ens.seed} (the same random numbers at every point)",
                   fontsize=FONT - 1, color=OKABE_ITO["grey"])
     for ax in axes:
