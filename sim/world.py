@@ -85,15 +85,11 @@ class World:
         days = self.supplies_person_days / inside
         return 1.0 - min(1.0, days / self._comfortable_days)
 
-    def tension_target(self) -> float:
-        if self.at_war:
-            return 1.0
-        return min(1.0, self._tension_baseline + self._hunger_weight * self.hunger())
-
     def advance(self, now: float) -> None:
         """Relax tension and trust toward their targets and consume supplies up to `now`.
 
-        The hottest function of a replication: `tension_target()` is written out in place."""
+        The hottest function of a replication: the tension target (baseline plus hunger's weight,
+        or 1 at war) is worked out in place."""
         dt = now - self._last
         if dt <= 0:
             return
@@ -174,9 +170,7 @@ class World:
         self.waiting -= people
         self.departed += people
         self.crossings.append((now, people, waited))
-        self.snapshots.append((self._last, self.tension, self.at_war, self.trust,
-                               self.supplies_person_days, self.residents, self.waiting,
-                               self.departed, self.killed, self.incidents, self.issues_settled))
+        self.snapshot()
 
     def signal(self, name: str) -> None:
         """Fire a renewable event (`round_called`, `corridor_changed`, ...) and arm a new one.
@@ -197,7 +191,7 @@ class World:
         at = dict(zip(SNAPSHOT, s[i].T, strict=True))
         dt = times - at["time_days"]
         inside = at["residents"] + at["waiting"]
-        # the tension target as `tension_target()` gave it at each snapshot, in the same arithmetic
+        # the tension target as `advance` worked it out at each snapshot, in the same arithmetic
         held = np.divide(at["supplies_person_days"], inside, out=np.full_like(inside, np.inf),
                          where=inside > 0)
         hunger_then = 1.0 - np.minimum(1.0, held / self._comfortable_days)

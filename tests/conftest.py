@@ -1,4 +1,5 @@
-"""Shared helpers: small scenarios built in code, every mechanism quiet but the one under test."""
+"""Shared helpers: small scenarios built in code, every mechanism quiet but the one under test;
+the `sim` command run in-process, and checks of its results."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
+from sim.cli import main
 from sim.scenario import Scenario, from_tree, merge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,3 +49,17 @@ def scenario(overrides: dict[str, Any] | None = None, horizon_days: float = 60) 
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+def cli(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def ok(result: Result) -> Result:
+    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
+    return result
+
+
+def same_bytes(a: Path, b: Path) -> None:
+    for name in ("outcomes.csv", "series.npz"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name

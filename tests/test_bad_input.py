@@ -9,13 +9,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.cli import main
 from sim.results import FILES
 from sim.scenario import ScenarioError, load
+
+from conftest import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -123,10 +124,6 @@ def folder(tmp_path: Path) -> Path:
     scenarios.mkdir()
     shutil.copy(BASELINE, scenarios / "baseline.toml")
     return scenarios
-
-
-def cli(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def sim(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -10,18 +10,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tomli_w
-from click.testing import CliRunner, Result
 
 from sim.calibrate import calibrate
 from sim.calibrated import calibrated_toml, posterior_csv
-from sim.cli import main
 from sim.ensemble import run_ensemble
 from sim.model import run_replication
 from sim.observed import Observed
 from sim.scenario import from_tree, load
 from sim.validate import at_times
 
-from conftest import START, quiet_tree
+from conftest import START, cli, quiet_tree
 
 CAPACITY = "outflow.corridor_capacity_per_hour"
 OPENING = "events.0.day"
@@ -29,10 +27,6 @@ OPENING = "events.0.day"
 # tell the opening only to the hour: the truth sits inside such an hour, not at its edge.
 TRUTH = {CAPACITY: 400.0, OPENING: 0.48}
 DAYS = (0.75, 1.0, 1.5, 2.0, 2.5)
-
-
-def cli(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def road_tree() -> dict:

@@ -11,30 +11,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner, Result
 
 import sim
-from sim.cli import main
 from sim.model import BOOLEAN_OUTCOMES, END_STATES, OUTCOMES, SERIES
 from sim.scenario import load
+
+from conftest import cli, ok, same_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 FILES = ["manifest.json", "outcomes.csv", "scenario.toml", "series.npz", "summary.json"]
-
-
-def cli(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
-    return result
-
-
-def same_bytes(a: Path, b: Path) -> None:
-    for name in ("outcomes.csv", "series.npz"):
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
 @pytest.fixture(scope="module")

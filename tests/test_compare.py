@@ -8,28 +8,18 @@ from pathlib import Path
 
 import matplotlib
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from matplotlib.image import imread
 
-from sim.cli import main
 from sim.compare import _line
 from sim.measures import measures
 from sim.model import END_STATES
 
-from conftest import ROOT
+from conftest import ROOT, cli, ok
 
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 WITHDRAW = ROOT / "scenarios" / "peacekeepers_withdraw.toml"
 LABELS = {s: s.replace("_", " ") for s in END_STATES}
-
-
-def cli(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
-    return result
 
 
 def refused(result: Result, *fragments: str) -> None:

@@ -7,17 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.cli import main
 from sim.ensemble import run_ensemble
 from sim.model import END_STATES, run_replication
 from sim.pick import LEFT_WEIGHT, distances, extreme, harm, pick, typical
 from sim.scenario import load
 
-from conftest import ROOT
+from conftest import ROOT, cli
 
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 
@@ -28,10 +26,6 @@ def row(replication: int, share: float = 0.5, casualties: int = 10, rounds: int 
     return {"replication": replication, "departed_share": share, "casualties": casualties,
             "rounds_held": rounds, "ceasefire_collapsed": collapsed, "agreement": agreement,
             "killed_people": killed, "end_state": end}
-
-
-def cli(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def test_harm_is_killed_plus_weighted_share_left() -> None:

@@ -12,27 +12,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner, Result
 
 from sim import checkpoint, results
-from sim.cli import main
 from sim.ensemble import run_ensemble
 from sim.quantiles import LEVELS, Histograms
 from sim.results import ResultsError
 from sim.scenario import load
 
+from conftest import cli, same_bytes
+
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 RUNS, CHUNK = "600", "30"  # 20 chunks: a kill lands between the first and the last
-
-
-def cli(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def same_bytes(a: Path, b: Path) -> None:
-    for name in ("outcomes.csv", "series.npz"):
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
 @pytest.fixture(scope="module")

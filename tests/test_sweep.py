@@ -6,26 +6,15 @@ import csv
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from matplotlib.image import imread
 
-from sim.cli import main
 from sim.ensemble import run_ensemble
 from sim.scenario import ScenarioError, load
 from sim.sweep import Axis, parse_set
 
-from conftest import ROOT
+from conftest import ROOT, cli, ok
 
 BASELINE = ROOT / "scenarios" / "baseline.toml"
-
-
-def cli(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
-    return result
 
 
 def read(folder: Path) -> list[dict[str, str]]:

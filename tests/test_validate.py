@@ -9,21 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tomli_w
-from click.testing import CliRunner, Result
 
-from sim.cli import main
 from sim.ensemble import Ensemble
 from sim.observed import Observed, read
 from sim.outcomes import OutcomeTable
 from sim.validate import at_times, reach_times, score, validate
 
-from conftest import ROOT, START, quiet_tree, scenario
+from conftest import ROOT, START, cli, quiet_tree, scenario
 
 DATA = ROOT / "data" / "nk2023_arrivals_early.csv"
-
-
-def cli(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def outflow_tree() -> dict:

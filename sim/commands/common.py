@@ -22,6 +22,7 @@ WORKERS = click.option("--workers", type=click.IntRange(min=1),
 SEED = click.option("--seed", type=click.IntRange(min=0),
                     help="Random seed [default: the scenario's].")
 FORCE = click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
+NO_FIGURES = click.option("--no-figures", is_flag=True, help="Skip drawing the figures.")
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from sim.commands.common import FORCE, SEED, WORKERS, friendly, new_manifest, stamp, with_progress
+from sim.commands.common import (
+    FORCE,
+    NO_FIGURES,
+    SEED,
+    WORKERS,
+    friendly,
+    new_manifest,
+    stamp,
+    with_progress,
+)
 from sim.scenario import load
 
 
@@ -21,7 +30,7 @@ from sim.scenario import load
 @click.option("--out", type=click.Path(path_type=Path),
               help="Comparison folder [default: results/compare/<timestamp>].")
 @FORCE
-@click.option("--no-figures", is_flag=True, help="Skip drawing the figures.")
+@NO_FIGURES
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @friendly
 def compare(inputs: tuple[Path, ...], runs: int | None, seed: int | None, workers: int | None,
@@ -85,7 +94,7 @@ def compare(inputs: tuple[Path, ...], runs: int | None, seed: int | None, worker
 @click.option("--out", type=click.Path(path_type=Path),
               help="Sweep folder [default: results/sweep/<scenario>-<timestamp>].")
 @FORCE
-@click.option("--no-figures", is_flag=True, help="Skip drawing the figures.")
+@NO_FIGURES
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or table.")
 @friendly
 def sweep(scenario: Path, sets: tuple[str, ...], runs: int | None, seed: int | None,

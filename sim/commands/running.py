@@ -11,6 +11,7 @@ import click
 
 from sim import __version__
 from sim.commands.common import (
+    NO_FIGURES,
     SEED,
     WORKERS,
     figure_writer,
@@ -44,7 +45,7 @@ from sim.scenario import ScenarioError, load
               help="Continue the interrupted run into DIR from its saved chunks.")
 @click.option("--force", is_flag=True,
               help="Replace --out if it exists and is not empty (or an interrupted run into it).")
-@click.option("--no-figures", is_flag=True, help="Skip drawing the standard figures.")
+@NO_FIGURES
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or table.")
 @friendly
 def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int | None,
