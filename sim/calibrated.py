@@ -6,6 +6,7 @@ import io
 import json
 import os
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,11 @@ import numpy as np
 
 from sim.calibrate import DISTANCE, Calibration
 from sim.ensemble import Ensemble, run_ensemble
+from sim.outpaths import slug
 from sim.posterior import PREFIX
 from sim.results import atomic_folder
 from sim.scenario import load
+from sim.text import printable
 from sim.validate import Validation, validate
 
 
@@ -48,12 +51,14 @@ def calibrated_toml(cal: Calibration, extends: str, posterior_file: str) -> str:
             f"{_key(keys[-1])} = {{ posterior = {json.dumps(posterior_file)} }}")
     method = (f"sequential Monte Carlo ABC, {len(cal.generations)} generations"
               if len(cal.generations) > 1 else "rejection ABC")
-    lines = [f"# {name}: written by `sim calibrate` ({method}).",
+    lines = [f"# {printable(name)}: written by `sim calibrate` ({method}).",
              *textwrap.wrap(f"Kept {len(cal.posterior)} parameter sets whose {cal.series!r} "
-                            f"series came closest to {cal.observed.source}, by {DISTANCE}; "
+                            f"series came closest to {printable(cal.observed.source)}, by "
+                            f"{DISTANCE}; "
                             f"distance at most {cal.threshold:.4g}. The parameters below are "
                             f"drawn together, one row of {posterior_file} per replication; "
-                            f"everything else keeps {cal.scenario.name}'s values and priors.",
+                            f"everything else keeps {printable(cal.scenario.name)}'s values "
+                            "and priors.",
                             width=98, initial_indent="# ", subsequent_indent="# "),
              "", f"extends = {json.dumps(extends)}", f"name = {json.dumps(name)}",
              f"description = {json.dumps(_description(cal))}"]
@@ -87,6 +92,7 @@ def summary(cal: Calibration) -> dict[str, Any]:
 
 def write(cal: Calibration, prior_ens: Ensemble, out: Path, predictive_runs: int,
           force: bool = False, executor: str = "local", workers: int | None = None,
+          manifest: dict[str, Any] | None = None, inputs: Iterable[Path | str] = (),
           ) -> tuple[Path, Validation]:
     """posterior.csv, the calibrated scenario, calibration.json and the figures, atomically.
 
@@ -94,8 +100,8 @@ def write(cal: Calibration, prior_ens: Ensemble, out: Path, predictive_runs: int
     from sim.fitplots import observed_fan, prior_posterior
 
     source = Path(cal.scenario.source).resolve()
-    scenario_file = f"{cal.scenario.name}_calibrated.toml"
-    with atomic_folder(out, force) as folder:
+    scenario_file = f"{slug(cal.scenario.name)}_calibrated.toml"
+    with atomic_folder(out, force, inputs) as folder:
         extends = Path(os.path.relpath(source, out.resolve())).as_posix()
         (folder / "posterior.csv").write_text(posterior_csv(cal))
         (folder / scenario_file).write_text(calibrated_toml(cal, extends, "posterior.csv"))
@@ -125,6 +131,8 @@ def write(cal: Calibration, prior_ens: Ensemble, out: Path, predictive_runs: int
         }
         for name, fig in figures.items():
             fig.savefig(folder / name, dpi=110)
+        if manifest is not None:
+            (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     return out, post
 
 
@@ -152,7 +160,7 @@ def report(cal: Calibration) -> str:
         pr, po = s["prior"], s["posterior"]
         lines.append(f"  {p:<44}{_g(pr['q05']):>10} – {_g(pr['q95']):<10}   {_g(po['q50'])} "
                      f"({_g(po['q05'])} – {_g(po['q95'])})")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def _g(v: float) -> str:

@@ -18,6 +18,7 @@ from sim import results, stats
 from sim.ensemble import Ensemble, run_ensemble
 from sim.measures import Measure, measures
 from sim.scenario import Scenario, load
+from sim.text import csv_cell, printable
 
 #: Spawn key of the bootstrap's random stream (replications use two-number keys).
 BOOTSTRAP_KEY = 0xB0075
@@ -152,6 +153,8 @@ def comparison_csv(rows: Sequence[dict[str, Any]]) -> str:
 def _cell(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if isinstance(value, str):
+        return csv_cell(value)
     return f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
@@ -189,7 +192,7 @@ def summary(comp: Comparison) -> list[str]:
         rows = _distinct([r for r in comp.rows if r["label"] == entry.label and notable(r)])
         lines += [_line(entry.label, by_key[r["outcome"]], base_rows[r["outcome"]], r)
                   for r in rows] or [f"{entry.label}: none"]
-    return lines
+    return [printable(line) for line in lines]
 
 
 def _distinct(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

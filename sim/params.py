@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from sim.outpaths import slug
 
 Share = Annotated[float, Field(ge=0, le=1)]
 Change = Annotated[float, Field(ge=-1, le=1)]
@@ -193,6 +202,16 @@ class ScenarioParams(Strict):
     end_states: EndStateParams = EndStateParams()
     names: Names = Names()
     events: list[EventSpec] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _name_makes_a_folder(cls, name: str) -> str:
+        try:
+            slug(name)  # the results folder is named after it
+        except ValueError:
+            raise ValueError("cannot name a results folder: it needs at least one letter or "
+                             "digit") from None
+        return name
 
     @model_validator(mode="after")
     def _record_points(self) -> ScenarioParams:

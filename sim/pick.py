@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from sim.model import END_STATES
+from sim.text import printable_lines
 
 PICKS = ("typical", "best", "worst")
 TYPICAL = ("departed_share", "casualties", "rounds_held", "ceasefire_collapsed", "agreement")
@@ -166,6 +167,6 @@ def tell_picks(source: Path, picks: Sequence[str], runs: int | None = None,
     for which in dict.fromkeys(picks):
         chosen = pick(ens.rows, which, labels)
         rep = run_replication(ens.scenario, chosen.replication, ens.seed)
-        told.append(textwrap.fill(chosen.reason, WIDTH) + "\n\n"
+        told.append(printable_lines(textwrap.fill(chosen.reason, WIDTH)) + "\n\n"
                     + tell(ens.scenario, rep, chosen.replication, ens.seed))
     return f"\n\n{'=' * WIDTH}\n\n".join(told)

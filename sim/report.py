@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from sim.model import END_STATES
 from sim.stats import describe, proportion
+from sim.text import printable
 
 if TYPE_CHECKING:
     from sim.outcomes import OutcomeTable
@@ -29,7 +30,7 @@ def table(rows: OutcomeTable, labels: dict[str, str]) -> str:
     states = rows.column("end_state")
     for state in END_STATES:
         p = proportion([s == state for s in states])
-        lines.append(f"  {labels[state]:<28} {p['probability']:6.1%}   "
+        lines.append(f"  {printable(labels[state]):<28} {p['probability']:6.1%}   "
                      f"({p['low']:.1%} to {p['high']:.1%})")
     lines.append("Main outcomes: median (90% of replications between):")
     for name, label, fmt in MAIN:

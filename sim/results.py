@@ -6,65 +6,83 @@ import csv
 import io
 import json
 import os
-import shutil
-import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
 
+from sim import replacing
 from sim.ensemble import Ensemble, QuantilesOnly
 from sim.model import BOOLEAN_OUTCOMES, OUTCOMES, SERIES
 from sim.outcomes import OutcomeTable
+from sim.outpaths import ResultsError, replace_problem, special_folder
 from sim.scenario import Scenario, ScenarioError, load
 from sim.stats import summarise
+from sim.text import csv_cell, csv_text, printable
 
 FILES = ("scenario.toml", "manifest.json", "outcomes.csv", "series.npz", "summary.json")
 
 
-class ResultsError(ValueError):
-    """A results folder that cannot be written or read, with a message for people."""
-
-
-def check_target(out: Path, force: bool) -> None:
-    """Refuse, before any work is done, a folder that is not empty or cannot be written."""
+def check_target(out: Path, force: bool, inputs: Iterable[Path | str] = ()) -> None:
+    """Refuse, before any work is done, a folder that cannot be written, or that is not empty
+    and may not be replaced (see outpaths.replace_problem); `inputs` are the command's inputs."""
+    shown = printable(out)
+    if "\0" in str(out):
+        raise ResultsError(f"--out {shown}: a folder name cannot hold a NUL character")
+    if out.is_symlink():
+        raise ResultsError(f"--out {shown}: is a symbolic link; give the folder itself "
+                           "(sim replaces folders, never what a link points to)")
     if out.exists() and not out.is_dir():
-        raise ResultsError(f"--out {out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise ResultsError(f"--out {out}: folder exists and is not empty (add --force to replace)")
+        raise ResultsError(f"--out {shown}: exists and is not a folder")
+    if len(out.name.encode()) > 200:
+        raise ResultsError(f"--out {shown}: the folder name is too long (at most 200 bytes)")
+    if out.is_dir():
+        problem = replace_problem(out, inputs)
+        if force and problem:
+            raise ResultsError(f"--out {shown}: --force would delete {problem}; --force only "
+                               "replaces an empty folder or one that sim wrote")
+        special = special_folder(out)
+        if special:
+            raise ResultsError(f"--out {shown}: is {special.rstrip(',')}; give a new folder")
+        if not force and any(out.iterdir()):
+            hint = ("give a new or empty folder; --force only replaces a folder sim wrote"
+                    if problem else "add --force to replace it")
+            raise ResultsError(f"--out {shown}: folder exists and is not empty ({hint})")
     parent = out.parent
     while not parent.exists():
         parent = parent.parent
     if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise ResultsError(f"--out {out}: cannot write in {parent}")
+        raise ResultsError(f"--out {shown}: cannot write in {printable(parent)}")
 
 
 @contextmanager
-def atomic_folder(out: Path, force: bool = False) -> Iterator[Path]:
-    """Yield a hidden sibling of `out` to fill; on success it replaces `out`, else vanishes."""
-    check_target(out, force)
+def atomic_folder(out: Path, force: bool = False,
+                  inputs: Iterable[Path | str] = ()) -> Iterator[Path]:
+    """Yield a hidden sibling of `out` to fill; on success it replaces `out` (a kill at any
+    moment leaves the old folder or the new one whole), else it vanishes."""
+    check_target(out, force, inputs)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    replacing.clean_stale(out)
+    tmp = replacing.sibling(out)
     try:
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)
         yield tmp
-        if out.exists():
-            shutil.rmtree(out)
-        os.rename(tmp, out)
+        replacing.replace(tmp, out)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        replacing.discard(tmp)
         raise
 
 
 def write(ens: Ensemble, out: Path, manifest: dict[str, Any],
-          figures: Callable[[Path], None] | None = None, force: bool = False) -> Path:
+          figures: Callable[[Path], None] | None = None, force: bool = False,
+          inputs: Iterable[Path | str] = ()) -> Path:
     """Write everything to a hidden sibling folder, then rename it into place."""
-    with atomic_folder(out, force) as tmp:
+    with atomic_folder(out, force, inputs) as tmp:
         (tmp / "scenario.toml").write_text(ens.scenario.to_toml())
         with (tmp / "outcomes.csv").open("w", newline="") as f:
             write_outcomes(f, ens.rows)
@@ -88,7 +106,7 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    return csv_cell(value) if isinstance(value, str) else str(value)
 
 
 def write_outcomes(f: TextIO, rows: OutcomeTable) -> None:
@@ -128,8 +146,8 @@ def _parse(name: str, text: str) -> Any:
         return None
     if name in BOOLEAN_OUTCOMES:
         return text == "true"
-    if name == "end_state":
-        return text
+    if name == "end_state" or text.startswith("'"):
+        return csv_text(text)
     if text in ("true", "false"):
         return text == "true"
     try:

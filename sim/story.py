@@ -14,6 +14,7 @@ import numpy as np
 from sim.model import Replication, record_times
 from sim.params import EventSpec, ScenarioParams, event_day
 from sim.scenario import Scenario
+from sim.text import printable_lines
 from sim.world import Record
 
 #: Log kinds told one line per run of records, with the longest run in days.
@@ -49,7 +50,8 @@ def tell(scenario: Scenario, rep: Replication, replication: int, seed: int) -> s
     body = sorted([*main, *_grouped(p, rep.log, sorted(line.time_days for line in main), rounds)])
     dated = [textwrap.fill(f"{_when(p.start, line.time_days):<{INDENT}}{line.text}", WIDTH,
                            subsequent_indent=" " * INDENT) for line in body]
-    return "\n".join([*_header(p, rep, replication, seed), "", *dated, "", *_ending(p, rep)])
+    return printable_lines(
+        "\n".join([*_header(p, rep, replication, seed), "", *dated, "", *_ending(p, rep)]))
 
 
 def _when(start: datetime, days: float) -> str:

@@ -17,6 +17,7 @@ from sim import stats
 from sim.ensemble import Ensemble, run_ensemble
 from sim.measures import Measure, measures
 from sim.scenario import Scenario, ScenarioError
+from sim.text import csv_cell, printable
 
 #: Outcomes of a sweep: probabilities, then medians (the report's main outcomes).
 PROBABILITIES = ("end_state.renewed_war", "end_state.exodus", "end_state.reintegration",
@@ -167,6 +168,8 @@ def sweep_csv(table: Sequence[dict[str, Any]]) -> str:
 def _cell(value: Any) -> str:
     if isinstance(value, float):
         return "" if math.isnan(value) else f"{value:.6g}"
+    if isinstance(value, str):
+        return csv_cell(value)
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
@@ -174,11 +177,11 @@ def text_table(sweep: Sweep, table: Sequence[dict[str, Any]]) -> str:
     """For the terminal: each grid point's end states and median share gone and casualties."""
     labels = sweep.scenario.params.end_states.labels.model_dump()
     states = [k.split(".", 1)[1] for k in PROBABILITIES if k.startswith("end_state.")]
-    heads = ([a.path for a in sweep.axes] + [labels[s] for s in states]
+    heads = ([a.path for a in sweep.axes] + [printable(labels[s]) for s in states]
              + ["share left (median)", "casualties (median)"])
     lines = []
     for row in table:
-        cells = [str(row[a.path]) for a in sweep.axes]
+        cells = [printable(row[a.path]) for a in sweep.axes]
         cells += [f"{row[f'end_state.{s}']:.0%}" for s in states]
         cells += [f"{row['departed_share_median']:.0%}", f"{row['casualties_median']:,.0f}"]
         lines.append(cells)

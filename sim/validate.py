@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ import numpy as np
 from sim.ensemble import FAN, Ensemble
 from sim.observed import CUMULATIVE, Observed
 from sim.results import atomic_folder
+from sim.text import printable
 
 #: The bands of the fan charts: middle 50% and middle 90% of replications.
 BANDS = {"50%": (0.25, 0.75), "90%": (0.05, 0.95)}
@@ -154,14 +156,17 @@ def report(v: Validation) -> str:
         lines.append(f"Time to {name} of the value at the last observed time: observed "
                      f"{at(row['observed'])}, simulated median {at(row['median'])} "
                      f"(90%: {at(row['low'])} to {at(row['high'])})")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
-def write(v: Validation, ens: Ensemble, out: Path, force: bool = False) -> Path:
-    """validation.json and the fan chart with the observed points."""
+def write(v: Validation, ens: Ensemble, out: Path, force: bool = False,
+          manifest: dict[str, Any] | None = None, inputs: Iterable[Path | str] = ()) -> Path:
+    """validation.json and the fan chart with the observed points (and manifest.json)."""
     from sim.fitplots import observed_fan
 
-    with atomic_folder(out, force) as folder:
+    with atomic_folder(out, force, inputs) as folder:
         (folder / "validation.json").write_text(json.dumps(v.to_json(), indent=1) + "\n")
         observed_fan(ens, v.series, v.observed).savefig(folder / "validation.png", dpi=110)
+        if manifest is not None:
+            (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     return out

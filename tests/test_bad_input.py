@@ -283,7 +283,7 @@ def test_out_is_a_regular_file(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
-def test_non_empty_out_needs_force(tmp_path: Path) -> None:
+def test_non_empty_out_is_kept(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "precious.txt").write_text("keep me")
@@ -293,9 +293,10 @@ def test_non_empty_out_needs_force(tmp_path: Path) -> None:
     assert [p.name for p in out.iterdir()] == ["precious.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
-    result = _run(BASELINE, out, "--force")
-    assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    result = _run(BASELINE, out, "--force")  # a folder sim did not write is never replaced
+    refused(result.exit_code, result.stdout, result.stderr, "--force would delete",
+            "precious.txt")
+    assert (out / "precious.txt").read_text() == "keep me"
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 

@@ -183,8 +183,8 @@ def test_calibrate_command(tmp_path: Path) -> None:
                  "--predictive-runs", "20", "--out", out, "--quiet")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "calibration.json", "posterior.csv", "posterior_predictive.png", "prior_posterior.png",
-        "prior_predictive.png", "road_calibrated.toml"]
+        "calibration.json", "manifest.json", "posterior.csv", "posterior_predictive.png",
+        "prior_posterior.png", "prior_predictive.png", "road_calibrated.toml"]
     assert load(out / "road_calibrated.toml").name == "road_calibrated"
     info = json.loads((out / "calibration.json").read_text())
     assert len(info["generations"]) == 2 and info["params"] == [CAPACITY, OPENING]

@@ -111,7 +111,8 @@ def test_validate_command_writes_a_small_folder(scenario_file: Path, tmp_path: P
     out = tmp_path / "v"
     result = cli("validate", scenario_file, "--observed", data, "--runs", "4", "--out", out)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["validation.json", "validation.png"]
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "validation.json",
+                                                     "validation.png"]
     info = json.loads((out / "validation.json").read_text())
     assert info["coverage"] == {"50%": 1.0, "90%": 1.0}
     assert info["observed_column"] == "people"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import tomllib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,8 +14,10 @@ import click
 
 from sim import __version__
 from sim.observed import ObservedError
+from sim.outpaths import MADE_BY
 from sim.results import ResultsError
 from sim.scenario import Scenario, ScenarioError, load
+from sim.text import printable
 
 #: Options several commands share, written once.
 WORKERS = click.option("--workers", type=click.IntRange(min=1),
@@ -33,7 +36,7 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except (ScenarioError, ResultsError, ObservedError) as err:
-            click.echo(f"error: {err}", err=True)
+            click.echo(f"error: {printable(err)}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
             click.echo("\ninterrupted: nothing was written", err=True)
@@ -70,15 +73,29 @@ def scenario_and_seed(source: Path) -> tuple[Scenario, int]:
     return sc, sc.params.seed
 
 
-def stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+def new_manifest(kind: str, **more: Any) -> dict[str, Any]:
+    """manifest.json of a folder of the given kind (see outpaths.KINDS); `made_by` lets a later
+    --force know the folder is sim's to replace."""
+    return {"made_by": MADE_BY, "kind": kind, "command": " ".join(["sim", *sys.argv[1:]]),
+            "version": __version__, "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            **more}
 
 
-def new_manifest(**more: Any) -> dict[str, Any]:
-    return {"command": " ".join(["sim", *sys.argv[1:]]), "version": __version__,
-            "created": datetime.now(UTC).isoformat(timespec="seconds"), **more}
-
-
-
-def default_out(sc: Scenario, what: str) -> Path:
-    return Path("results") / sc.name / f"{what}-{stamp()}"
+def scenario_inputs(sc: Scenario) -> list[Path]:
+    """The files a scenario was read from (the file, those it extends, posterior CSVs): a
+    results folder may not replace a folder holding them."""
+    files: list[Path] = []
+    path = Path(sc.source)
+    while path.is_file() and path.resolve() not in {f.resolve() for f in files}:
+        files.append(path)
+        try:
+            parent = tomllib.loads(path.read_text()).get("extends")
+        except (OSError, ValueError):
+            break
+        if not isinstance(parent, str):
+            break
+        path = path.parent / parent
+    for d in sc.distributions.values():
+        if d.form == "posterior" and isinstance(d.args[0], str | Path):
+            files.append(Path(d.args[0]))
+    return files

@@ -13,10 +13,12 @@ from sim.commands.common import (
     WORKERS,
     friendly,
     new_manifest,
-    stamp,
+    scenario_inputs,
     with_progress,
 )
-from sim.scenario import load
+from sim.outpaths import default_out
+from sim.scenario import Scenario, load
+from sim.text import printable
 
 
 @click.command()
@@ -57,19 +59,21 @@ def compare(inputs: tuple[Path, ...], runs: int | None, seed: int | None, worker
         raise click.UsageError("give at least two scenario files or results folders")
     loaded = [comparing.read_input(path) for path in inputs]
     runs, seed = comparing.defaults(loaded, runs, seed)
-    out = out or Path("results") / "compare" / stamp()
-    check_target(out, force)
+    out = out or default_out("compare")
+    sources = [*inputs, *(f for item in loaded if isinstance(item, Scenario)
+                          for f in scenario_inputs(item))]
+    check_target(out, force, sources)
     entries = with_progress(quiet, runs * len(inputs), lambda tick: comparing.gather(
         inputs, loaded, runs, seed, workers=workers, progress=tick))
     comp = comparing.compare(entries)
     lines = comparing.summary(comp)
-    manifest = new_manifest(inputs=[
+    manifest = new_manifest("compare", inputs=[
         {"source": e.source, "label": e.label, "scenario": e.ensemble.scenario.name,
          "description": e.ensemble.scenario.params.description, "seed": e.ensemble.seed,
          "runs": e.ensemble.runs, "paired_with_first": p,
          "scenario_sha256": e.ensemble.scenario.digest()}
         for e, p in zip(comp.entries, comp.paired, strict=True)])
-    with atomic_folder(out, force) as tmp:
+    with atomic_folder(out, force, sources) as tmp:
         (tmp / "comparison.csv").write_text(comparing.comparison_csv(comp.rows))
         (tmp / "summary.txt").write_text("\n".join(lines) + "\n")
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
@@ -79,7 +83,8 @@ def compare(inputs: tuple[Path, ...], runs: int | None, seed: int | None, worker
             save_comparison_figures(comp, tmp / "figures")
     if not quiet:
         click.echo("\n".join(lines))
-    click.echo(f"Comparison: {out}" + ("" if no_figures else f"\nFigures: {out / 'figures'}"))
+    click.echo(f"Comparison: {printable(out)}"
+               + ("" if no_figures else f"\nFigures: {printable(out / 'figures')}"))
 
 
 @click.command()
@@ -122,14 +127,16 @@ def sweep(scenario: Path, sets: tuple[str, ...], runs: int | None, seed: int | N
     points = sweeping.grid(sc, axes)
     runs = runs or sc.params.runs
     seed = sc.params.seed if seed is None else seed
-    out = out or Path("results") / "sweep" / f"{sc.name}-{stamp()}"
-    check_target(out, force)
+    out = out or default_out("sweep", sc.name)
+    inputs = scenario_inputs(sc)
+    check_target(out, force, inputs)
     result = with_progress(quiet, runs * len(points), lambda tick: sweeping.run_sweep(
         sc, axes, points, runs, seed, workers=workers, progress=tick))
     table = sweeping.rows(result)
-    manifest = new_manifest(scenario=sc.name, seed=seed, runs=runs, scenario_sha256=sc.digest(),
-                         axes={a.path: list(a.values) for a in axes})
-    with atomic_folder(out, force) as tmp:
+    manifest = new_manifest("sweep", scenario=sc.name, seed=seed, runs=runs,
+                            scenario_sha256=sc.digest(),
+                            axes={a.path: list(a.values) for a in axes})
+    with atomic_folder(out, force, inputs) as tmp:
         (tmp / "sweep.csv").write_text(sweeping.sweep_csv(table))
         (tmp / "scenario.toml").write_text(sc.to_toml())
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
@@ -139,7 +146,8 @@ def sweep(scenario: Path, sets: tuple[str, ...], runs: int | None, seed: int | N
             save_sweep_figures(result, table, tmp / "figures")
     if not quiet:
         click.echo(sweeping.text_table(result, table))
-    click.echo(f"Sweep: {out}" + ("" if no_figures else f"\nFigures: {out / 'figures'}"))
+    click.echo(f"Sweep: {printable(out)}"
+               + ("" if no_figures else f"\nFigures: {printable(out / 'figures')}"))
 
 
 @click.command()
@@ -159,7 +167,7 @@ def plot(folder: Path) -> None:
 
     ens, _ = read(folder)
     for path in save_standard_figures(ens, folder / "figures"):
-        click.echo(f"Figure: {path}")
+        click.echo(f"Figure: {printable(path)}")
 
 
 @click.command()
@@ -176,5 +184,6 @@ def summary(folder: Path) -> None:
     from sim.results import read
 
     ens, _ = read(folder)
-    click.echo(f"{ens.scenario.name}: {ens.runs} replications, seed {ens.seed} ({folder})")
+    click.echo(f"{printable(ens.scenario.name)}: {ens.runs} replications, seed {ens.seed} "
+               f"({printable(folder)})")
     click.echo(table(ens.rows, ens.scenario.params.end_states.labels.model_dump()))

@@ -7,10 +7,20 @@ from typing import Any
 
 import click
 
-from sim.commands.common import FORCE, SEED, WORKERS, default_out, friendly, with_progress
+from sim.commands.common import (
+    FORCE,
+    SEED,
+    WORKERS,
+    friendly,
+    new_manifest,
+    scenario_inputs,
+    with_progress,
+)
 from sim.model import SERIES
+from sim.outpaths import default_out
 from sim.results import ResultsError
 from sim.scenario import Scenario, load
+from sim.text import printable
 
 _OBSERVED = click.option("--observed", required=True, type=click.Path(path_type=Path),
                          help="CSV of observed values: a `time` column (with UTC offset) and a "
@@ -66,16 +76,19 @@ def validate_command(source: Path, observed: Path, series: str, column: str | No
     else:
         sc = load(source)
     data = _observed(sc, observed, series, column)
-    out = out or default_out(sc, "validation")
-    results.check_target(out, force)
+    out = out or default_out("validation", sc.name)
+    inputs = [source, observed, *([] if source.is_dir() else scenario_inputs(sc))]
+    results.check_target(out, force, inputs)
     if not source.is_dir():
         n, s = runs or sc.params.runs, sc.params.seed if seed is None else seed
         ens = with_progress(quiet, n, lambda tick: run_ensemble(sc, n, s, workers=workers,
                                                                  progress=tick))
     result = v.validate(ens, data, series)
-    v.write(result, ens, out, force)
+    manifest = new_manifest("validation", scenario=sc.name, seed=ens.seed, runs=ens.runs,
+                            scenario_sha256=sc.digest(), observed=str(observed), series=series)
+    v.write(result, ens, out, force, manifest=manifest, inputs=inputs)
     click.echo(v.report(result))
-    click.echo(f"Validation: {out}")
+    click.echo(f"Validation: {printable(out)}")
 
 
 @click.command("calibrate")
@@ -124,15 +137,19 @@ def calibrate_command(scenario: Path, observed: Path, params: str, keep: float, 
     names = cal.check_params(sc, [p.strip() for p in params.split(",") if p.strip()])
     cal.check_generations(sc, names, generations)
     data = _observed(sc, observed, series, column)
-    out = out or default_out(sc, "calibration")
-    results.check_target(out, force)
+    out = out or default_out("calibration", sc.name)
+    inputs = [observed, *scenario_inputs(sc)]
+    results.check_target(out, force, inputs)
     seed = sc.params.seed if seed is None else seed
     fit, prior = with_progress(quiet, runs * (1 + generations), lambda tick: cal.calibrate(
         sc, data, names, keep, runs, seed, series, generations, workers=workers, progress=tick))
-    _, predictive = calibrated.write(fit, prior, out, predictive_runs, force, workers=workers)
+    manifest = new_manifest("calibration", scenario=sc.name, seed=seed, runs=runs,
+                            scenario_sha256=sc.digest(), observed=str(observed), series=series)
+    _, predictive = calibrated.write(fit, prior, out, predictive_runs, force, workers=workers,
+                                     manifest=manifest, inputs=inputs)
     click.echo(calibrated.report(fit))
     click.echo(f"Posterior predictive, {predictive_runs} replications of the calibrated scenario:")
     click.echo(report(predictive))
-    click.echo(f"Calibration: {out}")
+    click.echo(f"Calibration: {printable(out)}")
 
 

@@ -18,10 +18,12 @@ from sim.commands.common import (
     friendly,
     new_manifest,
     scenario_and_seed,
-    stamp,
+    scenario_inputs,
     with_progress,
 )
+from sim.outpaths import default_out
 from sim.scenario import ScenarioError, load
+from sim.text import printable
 
 
 @click.command()
@@ -84,8 +86,9 @@ def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int 
     runs = runs or sc.params.runs
     seed = sc.params.seed if seed is None else seed
     series = series or "full"
-    out = out or Path("results") / sc.name / stamp()
-    results.check_target(out, force)
+    out = out or default_out("run", sc.name)
+    inputs = scenario_inputs(sc)
+    results.check_target(out, force, inputs)
     chunk_size = chunks(runs, workers or os.cpu_count() or 1, chunk_size)[0][1]
     if not resume:
         cp = checkpoint.create(out, {"scenario": sc.name, "scenario_sha256": sc.digest(),
@@ -98,12 +101,12 @@ def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int 
             sc, runs, seed, executor=executor, workers=workers, progress=tick, series=series,
             chunk_size=chunk_size, checkpoint=cp, scheduler=scheduler))
         manifest = new_manifest(
-            scenario=sc.name, seed=seed, runs=runs, scenario_sha256=sc.digest(),
+            "run", scenario=sc.name, seed=seed, runs=runs, scenario_sha256=sc.digest(),
             executor=executor, workers=workers or os.cpu_count(), scheduler=scheduler,
             series=series, chunk_size=chunk_size, resumed=bool(resume),
             wall_time_seconds=round(time.perf_counter() - began, 3))
         figures = None if no_figures else figure_writer(ens)
-        results.write(ens, out, manifest, figures, force=force)
+        results.write(ens, out, manifest, figures, force=force, inputs=inputs)
     except KeyboardInterrupt:
         click.echo("\n" + checkpoint.stopped(cp, out, runs, "Interrupted"), err=True)
         sys.exit(130)
@@ -117,7 +120,8 @@ def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int 
     cp.remove()
     if not quiet:
         click.echo(table(ens.rows, sc.params.end_states.labels.model_dump()))
-    click.echo(f"Results: {out}" + ("" if no_figures else f"\nFigures: {out / 'figures'}"))
+    click.echo(f"Results: {printable(out)}"
+               + ("" if no_figures else f"\nFigures: {printable(out / 'figures')}"))
 
 
 @click.command()
@@ -135,10 +139,11 @@ def check(files: tuple[Path, ...]) -> None:
             sc = load(path)
         except ScenarioError as err:
             bad += 1
-            click.echo(f"error: {err}", err=True)
+            click.echo(f"error: {printable(err)}", err=True)
             continue
         uncertain = f", {len(sc.distributions)} uncertain parameters" if sc.distributions else ""
-        click.echo(f"ok: {path} ({sc.name}: {sc.params.horizon_days:g} days, "
+        click.echo(f"ok: {printable(path)} ({printable(sc.name)}: "
+                   f"{sc.params.horizon_days:g} days, "
                    f"{len(sc.params.events)} timeline event"
                    f"{'' if len(sc.params.events) == 1 else 's'}{uncertain})")
     if bad:

@@ -1,0 +1,169 @@
+"""Where results go: folder names made from scenario names, and the one builder of default paths.
+
+A scenario's `name` is a label people write; the folder takes a safe slug of it, so no name can
+reach outside `results/` (`../../x`, `/etc`, `..`), hide the folder (a leading dot) or exceed what
+a file system allows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import unicodedata
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from fnmatch import fnmatch
+from pathlib import Path
+
+from sim.scenario_files import ScenarioError
+from sim.text import printable
+
+#: Kinds of folders the program writes; each manifest.json says which one it is.
+KINDS = ("run", "compare", "sweep", "validation", "calibration")
+
+#: What every manifest.json the program writes says it was made by.
+MADE_BY = "peacesim"
+
+#: A slug is cut to this many characters (and bytes of UTF-8), with a hash of the whole name.
+MAX_CHARS = 80
+MAX_BYTES = 160
+_KEPT = "-_."
+
+
+def slug(name: str) -> str:
+    """A folder name for a scenario name: letters, digits, `-`, `_` and `.`, every other run of
+    characters as one `_`, never starting or ending with `.`, `_` or `-`, at most 80
+    characters. Raises ScenarioError if no letter or digit is left."""
+    text = unicodedata.normalize("NFC", name)
+    parts: list[str] = []
+    for ch in text:
+        if ch in _KEPT or unicodedata.category(ch)[0] in "LN" or (
+                parts and unicodedata.category(ch) in ("Mn", "Mc")):
+            parts.append(ch)
+        elif not parts or parts[-1] != "\0":
+            parts.append("\0")  # one `_` for a run of anything else
+    out = "".join(parts).replace("\0", "_").strip(_KEPT)
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in out):
+        raise ScenarioError(f"name {name[:60]!r}: cannot name a results folder; "
+                            "give it at least one letter or digit")
+    if len(out) > MAX_CHARS or len(out.encode()) > MAX_BYTES:
+        tag = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        cut = out[:MAX_CHARS - len(tag) - 1]
+        while len(cut.encode()) > MAX_BYTES - len(tag) - 1:
+            cut = cut[:-1]
+        out = f"{cut.rstrip(_KEPT)}-{tag}"
+    return out
+
+
+def stamp() -> str:
+    """The time a command started, as a folder name that sorts in time order."""
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+
+
+def default_out(kind: str, name: str | None = None) -> Path:
+    """The folder a command writes when no --out is given (the one place that decides it):
+    results/<slug>/<stamp> for a run, results/<slug>/validation-<stamp> and
+    calibration-<stamp>, results/compare/<stamp>, results/sweep/<slug>-<stamp>."""
+    if kind == "compare":
+        return Path("results") / "compare" / stamp()
+    if kind not in KINDS or name is None:
+        raise ValueError(f"no default folder for {kind!r} without a scenario name")
+    if kind == "sweep":
+        return Path("results") / "sweep" / f"{slug(name)}-{stamp()}"
+    if kind == "run":
+        return Path("results") / slug(name) / stamp()
+    return Path("results") / slug(name) / f"{kind}-{stamp()}"
+
+
+class ResultsError(ValueError):
+    """A results folder that cannot be written or read, with a message for people."""
+
+
+#: Folders written before manifests said who made them: the files that show it, and all the
+#: files such a folder may hold.
+_LEGACY = {"validation.json": ("validation.json", "validation.png"),
+           "calibration.json": ("calibration.json", "posterior.csv", "*.png", "*_calibrated.toml")}
+
+
+def special_folder(out: Path) -> str | None:
+    """What the folder is, if it is one never to write into: /, the home folder, the current
+    folder, or a folder holding one of them."""
+    return _special(out.resolve()) if out.is_dir() else None
+
+
+def replace_problem(out: Path, inputs: Iterable[Path | str] = ()) -> str | None:
+    """What would be lost if the folder `out` were replaced (None: nothing of anybody's)."""
+    if not out.is_dir() or out.is_symlink():
+        return None
+    real = out.resolve()
+    what = _special(real) or _holding(out, inputs)
+    if what is None:
+        if not any(out.iterdir()) or is_sim_folder(out):
+            return None
+        what = f"{printable(out)}, a folder sim did not write,"
+    return f"{what} with {_contents(out)}"
+
+
+def _special(real: Path) -> str | None:
+    """The folders never to replace, whatever they hold."""
+    here = Path.cwd().resolve()
+    try:
+        home: Path | None = Path.home().resolve()
+    except (RuntimeError, KeyError, OSError):
+        home = None
+    if real == Path(real.anchor):
+        return f"the root folder {printable(real)}"
+    if real == home:
+        return "the home folder"
+    if real == here:
+        return "the current folder"
+    if here.is_relative_to(real):
+        return f"{printable(real)}, which holds the current folder,"
+    if home is not None and home.is_relative_to(real):
+        return f"{printable(real)}, which holds the home folder,"
+    return None
+
+
+def _holding(out: Path, inputs: Iterable[Path | str]) -> str | None:
+    """The folder, if it holds (at any depth) an input file or folder of the command."""
+    folders = {out.resolve(), Path(os.path.abspath(out))}
+    for given in inputs:
+        path = Path(given)
+        for seen in {Path(os.path.abspath(path)), path.resolve()}:
+            if any(seen.is_relative_to(folder) for folder in folders):
+                return f"{printable(out)}, which holds the input {printable(given)},"
+    return None
+
+
+def _contents(folder: Path) -> str:
+    """`its 2 files and 1 folder (a.toml, notes.txt, figures/)`, the first few named."""
+    names, files, folders = [], 0, 0
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            folders, files = folders + is_dir, files + (not is_dir)
+            names.append(printable(entry.name) + ("/" if is_dir else ""))
+    if not names:
+        return "nothing in it"
+    counts = " and ".join(f"{n} {word}{'' if n == 1 else 's'}"
+                          for n, word in ((files, "file"), (folders, "folder")) if n)
+    shown = sorted(names)[:3] + (["..."] if len(names) > 3 else [])
+    return f"its {counts} ({', '.join(shown)})"
+
+
+def is_sim_folder(folder: Path) -> bool:
+    """Whether the folder's manifest.json says sim wrote it (or, for folders written before
+    manifests said so, it holds only what `sim validate` or `sim calibrate` writes)."""
+    manifest = folder / "manifest.json"
+    try:
+        if manifest.is_file() and not manifest.is_symlink() \
+                and manifest.stat().st_size < 1_000_000:
+            data = json.loads(manifest.read_text())
+            return isinstance(data, dict) and (data.get("made_by") == MADE_BY or (
+                str(data.get("command", "")).startswith("sim ") and "version" in data))
+        names = [p.name for p in folder.iterdir()]
+    except (OSError, ValueError):
+        return False
+    return any(key in names and all(any(fnmatch(n, pattern) for pattern in allowed)
+                                    for n in names)
+               for key, allowed in _LEGACY.items())

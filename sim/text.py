@@ -1,0 +1,50 @@
+"""Text from scenario files, made safe for a terminal and for spreadsheets opening a CSV."""
+
+from __future__ import annotations
+
+import unicodedata
+
+#: Invisible characters that reorder or hide text on a terminal (bidirectional overrides).
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+#: First characters a spreadsheet reads as the start of a formula (OWASP, CSV injection).
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def printable(text: object) -> str:
+    """The text on one line with control characters escaped, so a name cannot move the cursor,
+    colour the terminal or start a line of its own (an `error:` line, say)."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(_escaped(ch) for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    if ch.isprintable() or (unicodedata.category(ch) == "Cf" and ch not in _BIDI):
+        return ch  # joiners and the like belong to the letters around them
+    return repr(ch)[1:-1]  # \n, \x1b, \x00, \u202e, ...
+
+
+def printable_lines(text: str) -> str:
+    """Each line of a text made printable, for text whose line breaks are all the program's
+    (textwrap has turned those inside names into spaces)."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+def csv_cell(text: str) -> str:
+    """A text cell no spreadsheet runs as a formula: one that starts like a formula, or with
+    the quote that marks this, gets a leading `'` (numbers such as -1.5 stay numbers).
+    `csv_text` gives the original back."""
+    if not text.startswith((*_FORMULA, "'")):
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
+
+
+def csv_text(cell: str) -> str:
+    """The text `csv_cell` was given."""
+    return cell[1:] if cell.startswith("'") else cell
