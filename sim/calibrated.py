@@ -18,7 +18,7 @@ from sim.outpaths import slug
 from sim.posterior import PREFIX
 from sim.results import atomic_folder
 from sim.scenario import load
-from sim.text import printable
+from sim.text import literal_figure_text, printable
 from sim.validate import Validation, validate
 
 
@@ -119,16 +119,17 @@ def write(cal: Calibration, prior_ens: Ensemble, out: Path, predictive_runs: int
                 "prior_predictive": prior.to_json(), "posterior_predictive": post.to_json()}
         (folder / "calibration.json").write_text(json.dumps(info, indent=1) + "\n")
         before, after = "Before calibration: the prior", "After calibration: the posterior"
-        figures = {
-            "prior_posterior.png": prior_posterior(
-                list(cal.params), cal.prior, cal.posterior,
-                f"{cal.scenario.name}: what the data say about each parameter",
-                notes=_event_notes(cal)),
-            "prior_predictive.png": observed_fan(prior_ens, cal.series, cal.observed,
-                                                 f"{before}'s fan chart and the data"),
-            "posterior_predictive.png": observed_fan(ens, cal.series, cal.observed,
-                                                     f"{after}'s fan chart and the data"),
-        }
+        with literal_figure_text():
+            figures = {
+                "prior_posterior.png": prior_posterior(
+                    list(cal.params), cal.prior, cal.posterior,
+                    f"{cal.scenario.name}: what the data say about each parameter",
+                    notes=_event_notes(cal)),
+                "prior_predictive.png": observed_fan(prior_ens, cal.series, cal.observed,
+                                                     f"{before}'s fan chart and the data"),
+                "posterior_predictive.png": observed_fan(ens, cal.series, cal.observed,
+                                                         f"{after}'s fan chart and the data"),
+            }
         for name, fig in figures.items():
             fig.savefig(folder / name, dpi=110)
         if manifest is not None:

@@ -93,6 +93,9 @@ def create(out: Path, info: dict[str, Any], scenario_toml: str,
             raise CheckpointError(
                 f"--out {out}: an interrupted run into this folder is saved in {folder}; "
                 f"continue it with `sim run --resume {out}`, or add --force to start again")
+        if folder.is_symlink() or not (folder / "run.json").is_file():
+            raise CheckpointError(f"--out {out}: {folder} is in the way and is not an "
+                                  "interrupted run of sim (no run.json); move it away")
         shutil.rmtree(folder)
     tmp = folder.with_name(f"{folder.name}.{os.getpid()}")
     (tmp / "chunks").mkdir(parents=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 #: Invisible characters that reorder or hide text on a terminal (bidirectional overrides).
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -24,6 +26,16 @@ def _escaped(ch: str) -> str:
     if ch.isprintable() or (unicodedata.category(ch) == "Cf" and ch not in _BIDI):
         return ch  # joiners and the like belong to the letters around them
     return repr(ch)[1:-1]  # \n, \x1b, \x00, \u202e, ...
+
+
+@contextmanager
+def literal_figure_text() -> Iterator[None]:
+    """Figures made inside show names as written: a `$` in a name is not TeX for matplotlib
+    to parse (a bad formula would stop the command after all the work)."""
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False}):
+        yield
 
 
 def printable_lines(text: str) -> str:

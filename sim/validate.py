@@ -15,7 +15,7 @@ import numpy as np
 from sim.ensemble import FAN, Ensemble
 from sim.observed import CUMULATIVE, Observed
 from sim.results import atomic_folder
-from sim.text import printable
+from sim.text import literal_figure_text, printable
 
 #: The bands of the fan charts: middle 50% and middle 90% of replications.
 BANDS = {"50%": (0.25, 0.75), "90%": (0.05, 0.95)}
@@ -166,7 +166,8 @@ def write(v: Validation, ens: Ensemble, out: Path, force: bool = False,
 
     with atomic_folder(out, force, inputs) as folder:
         (folder / "validation.json").write_text(json.dumps(v.to_json(), indent=1) + "\n")
-        observed_fan(ens, v.series, v.observed).savefig(folder / "validation.png", dpi=110)
+        with literal_figure_text():
+            observed_fan(ens, v.series, v.observed).savefig(folder / "validation.png", dpi=110)
         if manifest is not None:
             (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     return out

@@ -17,7 +17,7 @@ from sim.observed import ObservedError
 from sim.outpaths import MADE_BY
 from sim.results import ResultsError
 from sim.scenario import Scenario, ScenarioError, load
-from sim.text import printable
+from sim.text import literal_figure_text, printable
 
 #: Options several commands share, written once.
 WORKERS = click.option("--workers", type=click.IntRange(min=1),
@@ -58,7 +58,8 @@ def figure_writer(ens: Any) -> Callable[[Path], None]:
     def draw(folder: Path) -> None:
         from sim.plots import save_standard_figures
 
-        save_standard_figures(ens, folder)
+        with literal_figure_text():
+            save_standard_figures(ens, folder)
 
     return draw
 

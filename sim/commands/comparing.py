@@ -18,7 +18,7 @@ from sim.commands.common import (
 )
 from sim.outpaths import default_out
 from sim.scenario import Scenario, load
-from sim.text import printable
+from sim.text import literal_figure_text, printable
 
 
 @click.command()
@@ -80,7 +80,8 @@ def compare(inputs: tuple[Path, ...], runs: int | None, seed: int | None, worker
         if not no_figures:
             from sim.compare_plots import save_comparison_figures
 
-            save_comparison_figures(comp, tmp / "figures")
+            with literal_figure_text():
+                save_comparison_figures(comp, tmp / "figures")
     if not quiet:
         click.echo("\n".join(lines))
     click.echo(f"Comparison: {printable(out)}"
@@ -143,7 +144,8 @@ def sweep(scenario: Path, sets: tuple[str, ...], runs: int | None, seed: int | N
         if not no_figures:
             from sim.sweep_plots import save_sweep_figures
 
-            save_sweep_figures(result, table, tmp / "figures")
+            with literal_figure_text():
+                save_sweep_figures(result, table, tmp / "figures")
     if not quiet:
         click.echo(sweeping.text_table(result, table))
     click.echo(f"Sweep: {printable(out)}"
@@ -166,7 +168,9 @@ def plot(folder: Path) -> None:
     from sim.results import read
 
     ens, _ = read(folder)
-    for path in save_standard_figures(ens, folder / "figures"):
+    with literal_figure_text():
+        paths = save_standard_figures(ens, folder / "figures")
+    for path in paths:
         click.echo(f"Figure: {printable(path)}")
 
 
