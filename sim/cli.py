@@ -10,6 +10,7 @@ import click
 from sim import __version__
 from sim.commands import comparing, fitting, running
 from sim.commands.common import friendly
+from sim.text import printable
 
 __all__ = ["friendly", "main"]
 
@@ -27,8 +28,8 @@ class Sim(click.Group):
             sys.exit(0)
         except click.UsageError as err:
             path = err.ctx.command_path if err.ctx else "sim"
-            click.echo(f"error: {err.format_message()} (`{path} --help` lists what is allowed)",
-                       err=True)
+            click.echo(f"error: {printable(err.format_message())} (`{path} --help` lists what "
+                       "is allowed)", err=True)
             sys.exit(2)
         except click.ClickException as err:
             err.show()
