@@ -219,3 +219,36 @@ def test_default_paths() -> None:
     assert default_out("compare").parent == Path("results/compare")
     assert default_out("sweep", "../x").parent == Path("results/sweep")
     assert default_out("sweep", "../x").name.startswith("x-")
+
+
+# --- replacing a folder -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("swap", [True, False])
+def test_replace_leaves_only_the_new_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            swap: bool) -> None:
+    """With the one-step swap (Linux) and with two renames where the system has none."""
+    from sim import replacing
+    from sim.results import atomic_folder
+
+    if not swap:
+        monkeypatch.setattr(replacing, "_exchange", lambda a, b: False)
+    out = _sim_folder(tmp_path / "out")
+    with atomic_folder(out, force=True) as new:
+        (new / "manifest.json").write_text('{"made_by": "peacesim", "kind": "run"}')
+        (new / "fresh.txt").write_text("new")
+        assert new.parent == tmp_path and new.name.startswith(".out.peacesim-")
+    assert sorted(p.name for p in out.iterdir()) == ["fresh.txt", "manifest.json"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_failed_write_keeps_the_old_folder(tmp_path: Path) -> None:
+    from sim.results import atomic_folder
+
+    out = _sim_folder(tmp_path / "out")
+    before = sorted(p.name for p in out.iterdir())
+    with pytest.raises(RuntimeError), atomic_folder(out, force=True) as new:
+        (new / "half.txt").write_text("half")
+        raise RuntimeError("disk trouble")
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
