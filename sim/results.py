@@ -18,7 +18,7 @@ from sim import replacing
 from sim.ensemble import Ensemble, QuantilesOnly
 from sim.model import BOOLEAN_OUTCOMES, OUTCOMES, SERIES
 from sim.outcomes import OutcomeTable
-from sim.outpaths import ResultsError, replace_problem, special_folder
+from sim.outpaths import ResultsError, is_sim_folder, replace_problem, special_folder
 from sim.scenario import Scenario, ScenarioError, load
 from sim.stats import summarise
 from sim.text import csv_cell, csv_text, printable
@@ -48,8 +48,10 @@ def check_target(out: Path, force: bool, inputs: Iterable[Path | str] = ()) -> N
         if special:
             raise ResultsError(f"--out {shown}: is {special.rstrip(',')}; give a new folder")
         if not force and any(out.iterdir()):
-            hint = ("give a new or empty folder; --force only replaces a folder sim wrote"
-                    if problem else "add --force to replace it")
+            hint = ("add --force to replace it" if not problem else
+                    "give a new or empty folder; it holds an input of this command"
+                    if is_sim_folder(out) else
+                    "give a new or empty folder; --force only replaces a folder sim wrote")
             raise ResultsError(f"--out {shown}: folder exists and is not empty ({hint})")
     parent = out.parent
     while not parent.exists():

@@ -167,3 +167,22 @@ def test_kill_during_force_replacement(tmp_path: Path, work: Path, step: str,
     assert again.returncode == 0, again.stderr
     assert read(out)[0].runs == 2
     assert not [p.name for p in work.iterdir() if p.name.startswith(".out.")]
+
+
+def test_validate_and_calibrate_keep_the_folder_of_the_observed_data(tmp_path: Path,
+                                                                     work: Path) -> None:
+    data = work / "fit" / "observed.csv"
+    data.parent.mkdir()
+    data.write_text((ROOT / "data" / "nk2023_arrivals_early.csv").read_text())
+    (work / "fit" / "manifest.json").write_text('{"made_by": "peacesim", "kind": "validation"}')
+    (work / "h.toml").write_text(f'extends = "{ROOT / "scenarios" / "historical_2023.toml"}"\n')
+    before = _snapshot(work)
+    for command in (["validate", "h.toml", "--runs", "5"],
+                    ["calibrate", "h.toml", "--params", "outflow.corridor_capacity_per_hour",
+                     "--runs", "20"]):
+        proc = _sim(tmp_path, work, *command, "--observed", "fit/observed.csv", "--out", "fit",
+                    "--force")
+        _refused(proc, "--force would delete fit, which holds the input fit/observed.csv")
+        proc = _sim(tmp_path, work, *command, "--observed", "fit/observed.csv", "--out", "fit")
+        _refused(proc, "it holds an input of this command")
+        assert _snapshot(work) == before
