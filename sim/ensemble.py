@@ -113,19 +113,18 @@ def run_ensemble(scenario: Scenario, runs: int, seed: int, executor: str = "loca
     pieces = chunks(runs, workers, chunk_size)
     collect = _Collector(scenario, seed, runs, series)
     saved: set[tuple[int, int]] = set()
+    identity = {"seed": seed, "scenario_sha256": scenario.digest()} if checkpoint else {}
     if checkpoint:
-        saved = set(checkpoint.completed())
-        if saved - set(pieces):
-            raise ValueError("the checkpoint's chunks do not match this run's chunk size")
-        for start, count in sorted(saved):
-            collect.add(start, *checkpoint.load(start, count))
+        for (start, count), chunk in checkpoint.restore(pieces, identity):
+            collect.add(start, *chunk)
+            saved.add((start, count))
             if progress:
                 progress(count)
     todo = [piece for piece in pieces if piece not in saved]
     for (start, count), (rows, arrays) in _execute(executor, scenario, seed, todo, workers,
                                                    scheduler):
         if checkpoint:
-            checkpoint.save(start, count, rows, arrays)
+            checkpoint.save(start, count, rows, arrays, {**identity, "series": series})
         collect.add(start, rows, arrays)
         if progress:
             progress(count)

@@ -19,6 +19,7 @@ import numpy as np
 from sim.ensemble import Ensemble, QuantilesOnly
 from sim.model import BOOLEAN_OUTCOMES, OUTCOMES, SERIES
 from sim.outcomes import OutcomeTable
+from sim.posterior import save_scenario
 from sim.scenario import Scenario, ScenarioError, load
 from sim.stats import summarise
 
@@ -65,7 +66,7 @@ def write(ens: Ensemble, out: Path, manifest: dict[str, Any],
           figures: Callable[[Path], None] | None = None, force: bool = False) -> Path:
     """Write everything to a hidden sibling folder, then rename it into place."""
     with atomic_folder(out, force) as tmp:
-        (tmp / "scenario.toml").write_text(ens.scenario.to_toml())
+        save_scenario(ens.scenario, tmp)
         with (tmp / "outcomes.csv").open("w", newline="") as f:
             write_outcomes(f, ens.rows)
         if ens.quantiles:

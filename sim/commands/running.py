@@ -90,7 +90,7 @@ def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int 
     if not resume:
         cp = checkpoint.create(out, {"scenario": sc.name, "scenario_sha256": sc.digest(),
                                      "seed": seed, "runs": runs, "version": __version__,
-                                     "chunk_size": chunk_size, "series": series}, sc.to_toml(),
+                                     "chunk_size": chunk_size, "series": series}, sc,
                                 force=force)
     began = time.perf_counter()
     try:
