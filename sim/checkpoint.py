@@ -147,6 +147,10 @@ def resume(out: Path, wanted: dict[str, Any]) -> Checkpoint:
     """The interrupted run into `out`, if what it runs matches `wanted` (keys of IDENTITY;
     None means: whatever the interrupted run had)."""
     folder = partial_folder(out)
+    if folder.is_symlink():  # the chunks there are not this folder's to rerun or remove
+        raise CheckpointError(f"--resume {out}: {folder} is a symbolic link, not the folder "
+                              f"an interrupted run saves; start again with `sim run SCENARIO "
+                              f"--out {out} --force`")
     if not folder.is_dir():
         done = " (it is complete)" if (out / "manifest.json").is_file() else ""
         raise CheckpointError(f"--resume {out}: no interrupted run to resume{done}: "

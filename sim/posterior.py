@@ -29,7 +29,8 @@ def read_table(file: str) -> dict[str, tuple[float, ...]]:
     """The `param.` columns of a posterior file, every cell checked to be a finite number."""
     path = Path(file)
     if not path.is_file():
-        raise ValueError(f"posterior file {file} does not exist")
+        problem = "is not a regular file" if path.exists() else "does not exist"
+        raise ValueError(f"posterior file {file} {problem}")
     stat = path.stat()
     return _read(str(path), stat.st_mtime_ns, stat.st_size)
 
@@ -41,6 +42,8 @@ def _read(file: str, mtime_ns: int, size: int) -> dict[str, tuple[float, ...]]:
             lines = list(csv.reader(f))
     except (UnicodeDecodeError, csv.Error) as err:
         raise ValueError(f"posterior file {file} is not a readable CSV file: {err}") from None
+    except OSError as err:
+        raise ValueError(f"posterior file {file} cannot be read: {err.strerror}") from None
     if not lines or not lines[0]:
         raise ValueError(f"posterior file {file} is empty; it needs a header with "
                          f"{PREFIX}<path> columns and one row per accepted parameter set")

@@ -4,6 +4,7 @@ no worker behind, and --resume gives the bytes of an uninterrupted run; a tamper
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -83,10 +84,8 @@ class Run:
 
     def __exit__(self, *exc: object) -> None:
         for pid in _marked(self.mark):
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.communicate()
