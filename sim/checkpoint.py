@@ -1,10 +1,12 @@
 """Completed chunks of a run, kept in a hidden folder next to its results until the run ends.
 
 While `sim run` works on `results/x/`, each finished chunk of replications is saved as
-`results/.x.partial/chunks/<start>-<count>.npz`, with `run.json` (what is being run) and the
-resolved `scenario.toml`. The results folder itself appears only when the run is complete. After
-Ctrl-C, a killed process or a dead worker, `sim run --resume results/x` runs the missing chunks
-only, and the results are the same as those of an uninterrupted run."""
+`results/.x.partial/chunks/<start>-<count>.npz` and its sha256 appended to `journal.jsonl`, with
+`run.json` (what is being run) and the resolved `scenario.toml` (with copies of its posterior
+files). The results folder itself appears only when the run is complete. After Ctrl-C, SIGTERM,
+a killed process or a dead worker, `sim run --resume results/x` checks every saved chunk against
+the journal and against the run, runs the missing (or mismatching) chunks only, and the results
+are the same as those of an uninterrupted run."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from sim import chunkfile
+from sim.interrupts import is_full, no_space
 from sim.outcomes import OutcomeTable
 from sim.posterior import save_scenario
 from sim.results import ResultsError
@@ -166,9 +169,15 @@ def resume(out: Path, wanted: dict[str, Any]) -> Checkpoint:
                 "start again")
     if info.get("pid") != os.getpid():  # this process carries the run on now
         tmp = folder / f"run.json.{os.getpid()}"
-        tmp.write_text(json.dumps({**info, "pid": os.getpid(), "host": socket.gethostname()},
-                                  indent=1) + "\n")
-        os.replace(tmp, folder / "run.json")
+        try:
+            tmp.write_text(json.dumps({**info, "pid": os.getpid(),
+                                       "host": socket.gethostname()}, indent=1) + "\n")
+            os.replace(tmp, folder / "run.json")
+        except OSError as err:
+            tmp.unlink(missing_ok=True)
+            what = (f"{no_space(err, tmp)}; free space and run sim run --resume {out}"
+                    if is_full(err) else f"cannot write {tmp}: {err.strerror}")
+            raise CheckpointError(f"--resume {out}: {what}") from None
     return cp
 
 
