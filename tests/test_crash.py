@@ -52,12 +52,13 @@ def _marked(mark: str) -> list[int]:
 class Run:
     """`python -c CODE` or `python -m sim run ...` in a subprocess, marked, killed at the end."""
 
-    def __init__(self, out: Path, seed: str = "11", code: str | None = None) -> None:
+    def __init__(self, out: Path, code: str | None = None, executor: str = "local") -> None:
         self.mark = uuid.uuid4().hex
         command = ["-c", code, "run"] if code else ["-m", "sim", "run"]
         self.proc = subprocess.Popen(
-            [sys.executable, *command, str(BASELINE), "--seed", seed, "--out", str(out),
-             "--workers", "2", *ARGS], cwd=out.parent, stdout=subprocess.PIPE,
+            [sys.executable, *command, str(BASELINE), "--seed", "11", "--out", str(out),
+             "--workers", "2", "--executor", executor, *ARGS], cwd=out.parent,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, start_new_session=True,
             env={**os.environ, "SIM_CRASH_TEST": self.mark})
 
@@ -114,6 +115,17 @@ def test_kill_9_during_the_run(reference: Path, tmp_path: Path) -> None:
         assert run.no_workers_left()
     assert not out.exists()
     assert 0 < _saved(out) < int(RUNS)
+    _resumed_is_whole(out, reference)
+
+
+def test_kill_9_of_a_run_on_a_dask_local_cluster(reference: Path, tmp_path: Path) -> None:
+    """Dask's nannies and workers notice their parent is gone, as the pool's workers do."""
+    pytest.importorskip("distributed")
+    out = tmp_path / "dask"
+    with Run(out, executor="dask") as run:
+        run.wait_for(lambda: _saved(out) >= 50)
+        run.stop(signal.SIGKILL)
+        assert run.no_workers_left()
     _resumed_is_whole(out, reference)
 
 
