@@ -121,7 +121,7 @@ def read(path: Path, start: int, count: int, identity: dict[str, Any],
     wanted = {"format": FORMAT, "start": start, "count": count, **identity}
     wrong = [k for k, v in wanted.items() if not isinstance(meta, dict) or meta.get(k) != v]
     if wrong:
-        raise Mismatch(f"its {', '.join(wrong)} differ")
+        raise Mismatch(f"it says another {', '.join(wrong)}")
     if (rows.column("replication") != list(range(start, start + count))
             or any(a.shape[:1] != (count,) for a in series.values())):
         raise Mismatch("its content is not that of its replications")

@@ -234,7 +234,7 @@ def _journaled_copy(mine: Path, other: Path) -> None:
 @pytest.mark.parametrize(("tamper", "start", "reason"), [
     (_swap, 50, "checksum"), (_zero_over_hundred, 100, "checksum"), (_truncated, 50, "checksum"),
     (_folder, 50, "not a file"), (_unjournaled, 50, "no journal entry"),
-    (_journaled_copy, 50, "its seed differ")])
+    (_journaled_copy, 50, "it says another seed")])
 def test_a_tampered_chunk_is_run_again(tamper: Callable[[Path, Path], None], start: int,
                                        reason: str, partials: dict[str, Path], reference: Path,
                                        tmp_path: Path) -> None:
@@ -267,3 +267,16 @@ def test_a_damaged_run_json_says_how_to_start_again(damage: Callable[[Path], Non
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
     assert problem in result.stderr and f"--out {out} --force" in result.stderr
     assert not out.exists()
+
+
+def test_a_chunk_says_what_it_is(partials: dict[str, Path]) -> None:
+    import json
+
+    import numpy as np
+
+    from sim.scenario import load
+
+    with np.load(_chunk(partials["12"], 100)) as npz:
+        meta = json.loads(npz["meta_json"].tobytes())
+    assert meta == {"format": chunkfile.FORMAT, "start": 100, "count": 50, "seed": 12,
+                    "scenario_sha256": load(BASELINE).digest(), "series": "full"}
