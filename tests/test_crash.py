@@ -5,6 +5,7 @@ no worker behind, and --resume gives the bytes of an uninterrupted run; a tamper
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -15,9 +16,11 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sim import checkpoint, chunkfile
+from sim.scenario import load
 
 from conftest import cli, ok, same_bytes
 
@@ -270,12 +273,6 @@ def test_a_damaged_run_json_says_how_to_start_again(damage: Callable[[Path], Non
 
 
 def test_a_chunk_says_what_it_is(partials: dict[str, Path]) -> None:
-    import json
-
-    import numpy as np
-
-    from sim.scenario import load
-
     with np.load(_chunk(partials["12"], 100)) as npz:
         meta = json.loads(npz["meta_json"].tobytes())
     assert meta == {"format": chunkfile.FORMAT, "start": 100, "count": 50, "seed": 12,
