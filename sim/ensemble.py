@@ -101,8 +101,9 @@ def run_ensemble(scenario: Scenario, runs: int, seed: int, executor: str = "loca
                  scheduler: str | None = None) -> Ensemble:
     """Run `runs` replications; the result is the same whatever the executor and workers.
 
-    With a checkpoint, chunks already saved there are read instead of run, and each chunk is
-    saved as soon as it is done. `series="quantiles"` keeps memory flat as runs grow."""
+    With a checkpoint, chunks saved there (and matching its journal) are read instead of run,
+    and each chunk is saved as soon as it is done. `series="quantiles"` keeps memory flat as
+    runs grow."""
     if runs < 1:
         raise ValueError("runs must be at least 1")
     if executor not in EXECUTORS:
