@@ -78,6 +78,9 @@ class Checkpoint:
         """The saved chunks of `pieces` that match their journal and `identity`; any other file
         in their place is removed and said on stderr, and its chunk will be run again."""
         folder, sums, bad = self.folder / "chunks", chunkfile.journal(self.folder), 0
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            folder.unlink()
+        folder.mkdir(exist_ok=True)
         for path in folder.glob(".*.tmp.npz"):  # a chunk being written when the run stopped
             path.unlink(missing_ok=True)
         for start, count in pieces:
@@ -227,16 +230,6 @@ def resume_scenario(cp: Checkpoint, scenario_file: Path | None) -> Scenario:
         f"--resume {cp.folder}: the interrupted run used {_shown('scenario_sha256', had)}, not "
         f"{_shown('scenario_sha256', sc.digest())}; resume it with the same, or delete "
         f"{cp.folder} to start again")
-
-
-def stopped(cp: Checkpoint, out: Path, runs: int, why: str) -> str:
-    """What to tell people when a run stops early, and how to go on (a partial folder with
-    nothing in it is removed: there is nothing to resume)."""
-    if not cp.completed():
-        cp.remove()
-        return f"{why} before any replication was finished; nothing was written"
-    return (f"{why}: {cp.saved_runs():,} of {runs:,} replications are saved in {cp.folder}\n"
-            f"Continue the run with: sim run --resume {out}")
 
 
 def _say(line: str) -> None:

@@ -1,4 +1,4 @@
-"""How a run stops early and says so: SIGTERM handled as Ctrl-C, and a full disk."""
+"""How a run stops early and says so: Ctrl-C, SIGTERM (handled as Ctrl-C), a full disk."""
 
 from __future__ import annotations
 
@@ -72,3 +72,13 @@ def kept(cp: Checkpoint, out: Path, runs: int) -> str:
         return "no replication was saved; free space and run the command again"
     return (f"{cp.saved_runs():,} of {runs:,} replications are saved in {cp.folder}; free "
             f"space and run sim run --resume {out}")
+
+
+def stopped(cp: Checkpoint, out: Path, runs: int, why: str) -> str:
+    """What to tell people when a run stops early, and how to go on (a partial folder with
+    nothing in it is removed: there is nothing to resume)."""
+    if not cp.completed():
+        cp.remove()
+        return f"{why} before any replication was finished; nothing was written"
+    return (f"{why}: {cp.saved_runs():,} of {runs:,} replications are saved in {cp.folder}\n"
+            f"Continue the run with: sim run --resume {out}")

@@ -22,7 +22,7 @@ from sim.commands.common import (
     stamp,
     with_progress,
 )
-from sim.interrupts import Terminated, is_full, kept, no_space, sigterm_as_ctrl_c
+from sim.interrupts import Terminated, is_full, kept, no_space, sigterm_as_ctrl_c, stopped
 from sim.results import ResultsError
 from sim.scenario import ScenarioError, load
 
@@ -124,10 +124,10 @@ def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int 
                 raise
     except KeyboardInterrupt as err:
         code, why = (143, "Terminated") if isinstance(err, Terminated) else (130, "Interrupted")
-        click.echo("\n" + checkpoint.stopped(cp, out, runs, why), err=True)
+        click.echo("\n" + stopped(cp, out, runs, why), err=True)
         sys.exit(code)
     except ExecutorError as err:
-        click.echo(f"error: {err}\n" + checkpoint.stopped(cp, out, runs, "Stopped"), err=True)
+        click.echo(f"error: {err}\n" + stopped(cp, out, runs, "Stopped"), err=True)
         sys.exit(1)
     except OSError as err:
         if not is_full(err):
