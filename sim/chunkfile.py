@@ -108,7 +108,10 @@ def read(path: Path, start: int, count: int, identity: dict[str, Any],
         raise Mismatch("not a file")
     if path.name not in sums:
         raise Mismatch("no journal entry")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise Mismatch("unreadable") from None
     if hashlib.sha256(data).hexdigest() != sums[path.name]:
         raise Mismatch("checksum")
     try:
