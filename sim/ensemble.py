@@ -101,8 +101,9 @@ def run_ensemble(scenario: Scenario, runs: int, seed: int, executor: str = "loca
                  scheduler: str | None = None) -> Ensemble:
     """Run `runs` replications; the result is the same whatever the executor and workers.
 
-    With a checkpoint, chunks already saved there are read instead of run, and each chunk is
-    saved as soon as it is done. `series="quantiles"` keeps memory flat as runs grow."""
+    With a checkpoint, chunks saved there (and matching its journal) are read instead of run,
+    and each chunk is saved as soon as it is done. `series="quantiles"` keeps memory flat as
+    runs grow."""
     if runs < 1:
         raise ValueError("runs must be at least 1")
     if executor not in EXECUTORS:
@@ -113,19 +114,18 @@ def run_ensemble(scenario: Scenario, runs: int, seed: int, executor: str = "loca
     pieces = chunks(runs, workers, chunk_size)
     collect = _Collector(scenario, seed, runs, series)
     saved: set[tuple[int, int]] = set()
+    identity = {"seed": seed, "scenario_sha256": scenario.digest()} if checkpoint else {}
     if checkpoint:
-        saved = set(checkpoint.completed())
-        if saved - set(pieces):
-            raise ValueError("the checkpoint's chunks do not match this run's chunk size")
-        for start, count in sorted(saved):
-            collect.add(start, *checkpoint.load(start, count))
+        for (start, count), chunk in checkpoint.restore(pieces, identity):
+            collect.add(start, *chunk)
+            saved.add((start, count))
             if progress:
                 progress(count)
     todo = [piece for piece in pieces if piece not in saved]
     for (start, count), (rows, arrays) in _execute(executor, scenario, seed, todo, workers,
                                                    scheduler):
         if checkpoint:
-            checkpoint.save(start, count, rows, arrays)
+            checkpoint.save(start, count, rows, arrays, {**identity, "series": series})
         collect.add(start, rows, arrays)
         if progress:
             progress(count)

@@ -7,8 +7,10 @@ rebuilds its random streams from (seed, replication), so where it ran never chan
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -24,6 +26,8 @@ EXECUTORS = ("serial", "local", "dask")
 Piece = tuple[int, int]
 Chunk = tuple["OutcomeTable", dict[str, Any]]
 Runner = Callable[[Scenario, int, int, int], Chunk]
+#: How often a worker checks that its parent is alive.
+WATCH_SECONDS = 0.25
 
 
 class ExecutorError(RuntimeError):
@@ -36,9 +40,31 @@ def serial(run: Runner, scenario: Scenario, seed: int,
         yield (start, count), run(scenario, seed, start, count)
 
 
-def _ignore_ctrl_c() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them and keeps what is done."""
+def _worker_start(parent: int) -> None:
+    """Workers leave Ctrl-C and SIGTERM to the main process, which stops them and keeps what
+    is done; and they die with it, even when it is killed (kill -9) and cannot stop them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent",
+                     daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """End this process once its parent is gone (it is then adopted by another process)."""
+    while os.getppid() == parent:
+        time.sleep(WATCH_SECONDS)
+    os._exit(1)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now: after Ctrl-C, SIGTERM or an error, their chunks are not wanted."""
+    stop = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if stop is not None:
+        stop()
+        return
+    for process in list(getattr(pool, "_processes", {}).values()):
+        if process.is_alive():
+            process.terminate()
 
 
 @contextmanager
@@ -57,7 +83,8 @@ def _ctrl_c_ignored() -> Iterator[None]:
 def local(run: Runner, scenario: Scenario, seed: int, pieces: list[Piece],
           workers: int) -> Iterator[tuple[Piece, Chunk]]:
     """A pool of `workers` processes, at most two chunks queued per worker."""
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_ctrl_c)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start,
+                               initargs=(os.getpid(),))
     todo = iter(pieces)
     running: dict[Future[Chunk], Piece] = {}
     try:
@@ -74,6 +101,9 @@ def local(run: Runner, scenario: Scenario, seed: int, pieces: list[Piece],
                     raise ExecutorError("a worker process died (killed, or out of memory?)"
                                         ) from None
                 yield running.pop(future), chunk
+    except BaseException:  # also GeneratorExit: the caller stopped taking chunks
+        _stop_workers(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import copy
 import csv
+import hashlib
 import math
+import shutil
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import tomli_w
+
+from sim import distributions as dist
+
+if TYPE_CHECKING:
+    from sim.scenario import Scenario
 
 #: A posterior file's parameter columns are named `param.<dotted.path>`, as in outcomes.csv.
 PREFIX = "param."
+#: The folder, next to a saved scenario.toml, that holds copies of its posterior files.
+COPIES = "posteriors"
 
 
 def read_table(file: str) -> dict[str, tuple[float, ...]]:
     """The `param.` columns of a posterior file, every cell checked to be a finite number."""
     path = Path(file)
     if not path.is_file():
-        raise ValueError(f"posterior file {file} does not exist")
+        problem = "is not a regular file" if path.exists() else "does not exist"
+        raise ValueError(f"posterior file {file} {problem}")
     stat = path.stat()
     return _read(str(path), stat.st_mtime_ns, stat.st_size)
 
@@ -28,14 +42,21 @@ def _read(file: str, mtime_ns: int, size: int) -> dict[str, tuple[float, ...]]:
             lines = list(csv.reader(f))
     except (UnicodeDecodeError, csv.Error) as err:
         raise ValueError(f"posterior file {file} is not a readable CSV file: {err}") from None
+    except OSError as err:
+        raise ValueError(f"posterior file {file} cannot be read: {err.strerror}") from None
     if not lines or not lines[0]:
         raise ValueError(f"posterior file {file} is empty; it needs a header with "
                          f"{PREFIX}<path> columns and one row per accepted parameter set")
     header = [h.strip() for h in lines[0]]
     columns = {i: h for i, h in enumerate(header) if h.startswith(PREFIX)}
-    if not columns:
-        raise ValueError(f"posterior file {file} has no {PREFIX}<path> columns "
-                         f"(its header: {', '.join(header)})")
+    if not columns:  # its first line is not shown: the file may be anything, e.g. /etc/passwd
+        raise ValueError(f"posterior file {file} has no {PREFIX}<path> columns in its first "
+                         "line; a posterior file is a CSV file whose header names the "
+                         f"parameters as {PREFIX}<dotted.path>, as `sim calibrate` writes it")
+    twice = sorted({h for h in columns.values() if list(columns.values()).count(h) > 1})
+    if twice:
+        raise ValueError(f"posterior file {file} names column(s) {', '.join(twice)} more than "
+                         "once in its header; each parameter needs exactly one column")
     values: dict[str, list[float]] = {h: [] for h in columns.values()}
     for n, cells in enumerate(lines[1:], start=2):
         if not any(c.strip() for c in cells):
@@ -89,3 +110,52 @@ def anchor(tree: Any, folder: Path) -> None:
         items = tree
     for value in items:
         anchor(value, folder)
+
+
+def fingerprinted(tree: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a scenario tree in which each posterior file name is replaced by the hash of
+    the values drawn from it: the scenario hash then changes when the file's content does,
+    and not when the same file is read from another folder."""
+    out = copy.deepcopy(tree)
+    for path, d in found.items():
+        if d.form == "posterior":
+            values = np.asarray(d.args[1], dtype=np.float64).tobytes()
+            dist.put(out, path, {"posterior": "sha256:" + hashlib.sha256(values).hexdigest()})
+    return out
+
+
+def portable(tree: dict[str, Any], found: dict[str, Any]) -> tuple[dict[str, Any],
+                                                                    dict[str, str]]:
+    """A copy of a scenario tree that refers to copies of its posterior files by relative
+    names in `posteriors/`, and {relative name: the file it is a copy of}."""
+    out = copy.deepcopy(tree)
+    names: dict[str, str] = {}  # file -> relative name
+    for path in sorted(found):
+        d = found[path]
+        if d.form != "posterior":
+            continue
+        if d.args[0] not in names:
+            base = Path(d.args[0])
+            name, n = f"{COPIES}/{base.name}", 1
+            while name in names.values():
+                n += 1
+                name = f"{COPIES}/{base.stem}-{n}{base.suffix}"
+            names[d.args[0]] = name
+        dist.put(out, path, {"posterior": names[d.args[0]]})
+    return out, {name: file for file, name in names.items()}
+
+
+def save_scenario(scenario: Scenario, folder: Path) -> None:
+    """scenario.toml and a copy of each posterior file it draws from, so that the folder is
+    enough to run it again; refused if a posterior file changed since it was read."""
+    from sim.scenario import load
+    from sim.scenario_files import ScenarioError
+
+    tree, copies = portable(scenario.raw, scenario.distributions)
+    for name, file in copies.items():
+        (folder / name).parent.mkdir(exist_ok=True)
+        shutil.copyfile(file, folder / name)
+    (folder / "scenario.toml").write_text(tomli_w.dumps(tree))
+    if copies and load(folder / "scenario.toml").digest() != scenario.digest():
+        raise ScenarioError(f"posterior file(s) {', '.join(copies.values())} changed since the "
+                            "scenario was read; run it again")

@@ -19,6 +19,7 @@ from sim.ensemble import Ensemble, QuantilesOnly
 from sim.model import BOOLEAN_OUTCOMES, OUTCOMES, SERIES
 from sim.outcomes import OutcomeTable
 from sim.outpaths import ResultsError, is_sim_folder, replace_problem, special_folder
+from sim.posterior import save_scenario
 from sim.scenario import Scenario, ScenarioError, load
 from sim.stats import summarise
 from sim.text import csv_cell, csv_text, printable
@@ -85,7 +86,7 @@ def write(ens: Ensemble, out: Path, manifest: dict[str, Any],
           inputs: Iterable[Path | str] = ()) -> Path:
     """Write everything to a hidden sibling folder, then rename it into place."""
     with atomic_folder(out, force, inputs) as tmp:
-        (tmp / "scenario.toml").write_text(ens.scenario.to_toml())
+        save_scenario(ens.scenario, tmp)
         with (tmp / "outcomes.csv").open("w", newline="") as f:
             write_outcomes(f, ens.rows)
         if ens.quantiles:

@@ -81,7 +81,10 @@ class Scenario:
         return tomli_w.dumps(self.raw)
 
     def digest(self) -> str:
-        return hashlib.sha256(self.to_toml().encode()).hexdigest()
+        """What identifies the scenario's results: its tree, with the values of each posterior
+        file in place of the file's name (editing the file changes it, moving it does not)."""
+        tree = posterior.fingerprinted(self.raw, self.distributions)
+        return hashlib.sha256(tomli_w.dumps(tree).encode()).hexdigest()
 
     def with_values(self, values: dict[str, Any], source: str | None = None) -> Scenario:
         """The same scenario with some parameters (dotted paths) replaced."""

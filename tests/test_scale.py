@@ -120,7 +120,7 @@ def test_resume_without_an_interrupted_run_is_refused(tmp_path: Path) -> None:
 
 def test_an_interrupted_ensemble_resumes_in_process(tmp_path: Path) -> None:
     sc = load(BASELINE)
-    cp = checkpoint.create(tmp_path / "x", {"runs": 90}, sc.to_toml())
+    cp = checkpoint.create(tmp_path / "x", {"runs": 90}, sc)
     done = []
 
     def stop_after_two(count: int) -> None:

@@ -121,6 +121,7 @@ def sweep(scenario: Path, sets: tuple[str, ...], runs: int | None, seed: int | N
     import json
 
     from sim import sweep as sweeping
+    from sim.posterior import save_scenario
     from sim.results import atomic_folder, check_target
 
     sc = load(scenario)
@@ -139,7 +140,7 @@ def sweep(scenario: Path, sets: tuple[str, ...], runs: int | None, seed: int | N
                             axes={a.path: list(a.values) for a in axes})
     with atomic_folder(out, force, inputs) as tmp:
         (tmp / "sweep.csv").write_text(sweeping.sweep_csv(table))
-        (tmp / "scenario.toml").write_text(sc.to_toml())
+        save_scenario(sc, tmp)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
         if not no_figures:
             from sim.sweep_plots import save_sweep_figures

@@ -6,6 +6,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,9 +22,14 @@ from sim.commands.common import (
     scenario_inputs,
     with_progress,
 )
+from sim.interrupts import Terminated, is_full, kept, no_space, sigterm_as_ctrl_c, stopped
 from sim.outpaths import default_out
+from sim.results import ResultsError
 from sim.scenario import ScenarioError, load
 from sim.text import printable
+
+if TYPE_CHECKING:
+    from sim.checkpoint import Checkpoint
 
 
 @click.command()
@@ -91,37 +97,60 @@ def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int 
     results.check_target(out, force, inputs)
     chunk_size = chunks(runs, workers or os.cpu_count() or 1, chunk_size)[0][1]
     if not resume:
-        cp = checkpoint.create(out, {"scenario": sc.name, "scenario_sha256": sc.digest(),
-                                     "seed": seed, "runs": runs, "version": __version__,
-                                     "chunk_size": chunk_size, "series": series}, sc.to_toml(),
-                                force=force)
+        try:
+            cp = checkpoint.create(out, {"scenario": sc.name, "scenario_sha256": sc.digest(),
+                                         "seed": seed, "runs": runs, "version": __version__,
+                                         "chunk_size": chunk_size, "series": series}, sc,
+                                    force=force)
+        except OSError as err:
+            if not is_full(err):
+                raise
+            raise ResultsError(f"{no_space(err, out)}; nothing was saved; free space and run "
+                               "the command again") from None
     began = time.perf_counter()
     try:
-        ens = with_progress(quiet, runs, lambda tick: run_ensemble(
-            sc, runs, seed, executor=executor, workers=workers, progress=tick, series=series,
-            chunk_size=chunk_size, checkpoint=cp, scheduler=scheduler))
-        manifest = new_manifest(
-            "run", scenario=sc.name, seed=seed, runs=runs, scenario_sha256=sc.digest(),
-            executor=executor, workers=workers or os.cpu_count(), scheduler=scheduler,
-            series=series, chunk_size=chunk_size, resumed=bool(resume),
-            wall_time_seconds=round(time.perf_counter() - began, 3))
-        figures = None if no_figures else figure_writer(ens)
-        results.write(ens, out, manifest, figures, force=force, inputs=inputs)
-    except KeyboardInterrupt:
-        click.echo("\n" + checkpoint.stopped(cp, out, runs, "Interrupted"), err=True)
-        sys.exit(130)
+        with sigterm_as_ctrl_c():
+            ens = with_progress(quiet, runs, lambda tick: run_ensemble(
+                sc, runs, seed, executor=executor, workers=workers, progress=tick,
+                series=series, chunk_size=chunk_size, checkpoint=cp, scheduler=scheduler))
+            manifest = new_manifest(
+                "run", scenario=sc.name, seed=seed, runs=runs, scenario_sha256=sc.digest(),
+                executor=executor, workers=workers or os.cpu_count(), scheduler=scheduler,
+                series=series, chunk_size=chunk_size, resumed=bool(resume),
+                wall_time_seconds=round(time.perf_counter() - began, 3))
+            figures = None if no_figures else figure_writer(ens)
+            try:
+                results.write(ens, out, manifest, figures, force=force, inputs=inputs)
+            except OSError as err:
+                if is_full(err):
+                    err.filename = str(out)  # the hidden folder it was writing is gone
+                raise
+    except KeyboardInterrupt as err:
+        code, why = (143, "Terminated") if isinstance(err, Terminated) else (130, "Interrupted")
+        click.echo("\n" + stopped(cp, out, runs, why), err=True)
+        sys.exit(code)
     except ExecutorError as err:
-        click.echo(f"error: {err}\n" + checkpoint.stopped(cp, out, runs, "Stopped"), err=True)
+        click.echo(f"error: {err}\n" + stopped(cp, out, runs, "Stopped"), err=True)
         sys.exit(1)
+    except OSError as err:
+        if not is_full(err):
+            _drop_if_empty(cp)
+            raise
+        click.echo(f"error: {no_space(err, out)}; {kept(cp, out, runs)}", err=True)
+        sys.exit(2)
     except BaseException:
-        if not cp.completed():
-            cp.remove()  # nothing worth resuming
+        _drop_if_empty(cp)
         raise
     cp.remove()
     if not quiet:
         click.echo(table(ens.rows, sc.params.end_states.labels.model_dump()))
     click.echo(f"Results: {printable(out)}"
                + ("" if no_figures else f"\nFigures: {printable(out / 'figures')}"))
+
+
+def _drop_if_empty(cp: Checkpoint) -> None:
+    if not cp.completed():
+        cp.remove()  # nothing worth resuming
 
 
 @click.command()
