@@ -98,10 +98,40 @@ def replace_problem(out: Path, inputs: Iterable[Path | str] = ()) -> str | None:
     real = out.resolve()
     what = _special(real) or _holding(out, inputs)
     if what is None:
-        if not any(out.iterdir()) or is_sim_folder(out):
+        if not any(out.iterdir()):
             return None
-        what = f"{printable(out)}, a folder sim did not write,"
+        if not is_sim_folder(out):
+            what = f"{printable(out)}, a folder sim did not write,"
+        elif others := foreign(out):
+            shown = ", ".join(printable(p) for p in others[:3]) + (", ..." if others[3:] else "")
+            what = f"{printable(out)}, a folder sim wrote that also holds {shown},"
+        else:
+            return None
     return f"{what} with {_contents(out)}"
+
+
+#: What sim writes into its output folders (a trailing `/`: a folder of such files).
+WRITTEN = {"scenario.toml": "", "manifest.json": "", "outcomes.csv": "", "series.npz": "",
+           "summary.json": "", "summary.txt": "", "comparison.csv": "", "sweep.csv": "",
+           "validation.json": "", "calibration.json": "", "posterior.csv": "",
+           "*_calibrated.toml": "", "*.png": "", "figures/": "*.png", "posteriors/": "*.csv"}
+
+
+def foreign(folder: Path) -> list[str]:
+    """Entries of a folder sim wrote that sim does not write (someone put them there)."""
+    found = []
+    for entry in sorted(folder.iterdir()):
+        is_dir = entry.is_dir() and not entry.is_symlink()
+        pattern = next((v for k, v in WRITTEN.items()
+                        if k.endswith("/") == is_dir and fnmatch(entry.name, k.rstrip("/"))),
+                       None)
+        if pattern is None:
+            found.append(entry.name + ("/" if is_dir else ""))
+        elif is_dir:
+            found += [f"{entry.name}/{inner.name}" + ("/" if inner.is_dir() else "")
+                      for inner in sorted(entry.iterdir())
+                      if inner.is_dir() or not fnmatch(inner.name, pattern)]
+    return found
 
 
 def _special(real: Path) -> str | None:

@@ -93,7 +93,8 @@ def test_folder_holding_an_input_is_never_replaced(tmp_path: Path,
     _refused(out, "holds the input", "x.toml", inputs=(Path("elsewhere.toml"), scenario))
     _refused(Path("out"), "holds the input", inputs=(Path("out/deep/er/x.toml"),))
     _refused(out, "holds the input", inputs=(out,))  # a results folder given as an input
-    check_target(out, force=True, inputs=(tmp_path / "elsewhere.toml",))
+    check_target(_sim_folder(tmp_path / "clean"), force=True,
+                 inputs=(tmp_path / "elsewhere.toml",))
 
 
 def test_input_reached_through_a_symlink(tmp_path: Path) -> None:
@@ -137,6 +138,22 @@ def test_folders_sim_wrote_may_be_replaced(tmp_path: Path, manifest: dict[str, s
     check_target(out, force=True)
     with pytest.raises(ResultsError, match="add --force"):
         check_target(out, force=False)
+
+
+@pytest.mark.parametrize("extra", ["notes.txt", "figures/notes.txt", "figures/old/",
+                                   "posteriors/x.png"])
+def test_a_sim_folder_holding_other_files_is_refused(tmp_path: Path, extra: str) -> None:
+    out = _sim_folder(tmp_path / "res")
+    (out / "figures").mkdir()
+    (out / "figures" / "departures.png").write_bytes(b"png")
+    target = out / extra.rstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if extra.endswith("/"):
+        target.mkdir()
+    else:
+        target.write_text("mine")
+    _refused(out, "a folder sim wrote that also holds", extra)
+    assert target.exists()
 
 
 @pytest.mark.parametrize("text", [
