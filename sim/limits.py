@@ -54,6 +54,8 @@ MAX_EVENTS_PER_REPLICATION = 10**7
 MAX_TOTAL_EVENTS = 10**11
 #: Worker processes on one machine: more than a thousand is a typing mistake, not a machine.
 MAX_WORKERS = 1024
+#: Generations of a calibration: sequential Monte Carlo settles in a handful.
+MAX_GENERATIONS = 100
 #: Values of one swept parameter, and points of a sweep's grid (each point is an ensemble).
 MAX_AXIS_VALUES = 1_000
 MAX_GRID_POINTS = 10_000
@@ -197,7 +199,7 @@ def check_work(ensembles: Sequence[tuple[Scenario, int]], series: str = "full",
             how.append("fewer --workers")
         parts = ", ".join(f"{k} {_size(v)}" for k, v in big.items())
         raise LimitError(f"{source}: {what} would need about {_size(est.bytes)} of memory "
-                         f"({parts}); this machine has {_size(free)} available, of which "
+                         f"({parts}); {_size(free)} is available here, of which "
                          f"{MEMORY_SHARE:.0%} may be planned: use {' or '.join(how)}")
     if not est.events <= MAX_TOTAL_EVENTS:
         hours = MAX_TOTAL_EVENTS * EVENT_COST_SECONDS / 3600

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from sim.commands.common import FORCE, RUNS, SEED, WORKERS, default_out, friendly, with_progress
-from sim.limits import check_work
+from sim.limits import MAX_GENERATIONS, check_work
 from sim.model import SERIES
 from sim.results import ResultsError
 from sim.scenario import Scenario, load
@@ -91,7 +91,8 @@ def validate_command(source: Path, observed: Path, series: str, column: str | No
 @_COLUMN
 @click.option("--runs", type=RUNS, default=4000, show_default=True,
               help="Replications per generation (the first draws from the priors).")
-@click.option("--generations", type=click.IntRange(min=0), default=3, show_default=True,
+@click.option("--generations", type=click.IntRange(0, MAX_GENERATIONS), default=3,
+              show_default=True,
               help="Sequential Monte Carlo generations after the first; 0: plain rejection.")
 @click.option("--predictive-runs", type=RUNS, default=500, show_default=True,
               help="Replications of the calibrated scenario, for the posterior fan chart.")
