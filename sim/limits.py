@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import os
-import resource
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +49,7 @@ MAX_TIMELINE_EVENTS = 10_000
 #: takes about 100,000; ten million is minutes per replication and gigabytes of its event log.
 MAX_EVENTS_PER_REPLICATION = 10**7
 #: Events of a whole command: about 10 microseconds each, so 10^11 is some two weeks of one
-#: core, hours on a large cluster. A million runs of the baseline take 6 x 10^8.
+#: core, hours on a large cluster. A million runs of the baseline take about 6 x 10^8.
 MAX_TOTAL_EVENTS = 10**11
 #: Worker processes on one machine: more than a thousand is a typing mistake, not a machine.
 MAX_WORKERS = 1024
@@ -67,7 +66,8 @@ MEMORY_SHARE = 0.8
 MAX_OBSERVED_BYTES = 64 * 2**20
 MAX_OBSERVED_LINE_CHARS = 100_000
 
-# The estimate's constants (measured on the shipped scenarios, see tests/test_limits.py).
+# The estimate's constants (measured on the shipped scenarios; tests/test_limits.py holds the
+# estimate against counted events and measured memory).
 PROGRAM_BYTES = 200 * 2**20  # Python, numpy, SimPy and the scenario
 EVENT_BYTES = 500  # a replication's state snapshot and log record per event
 #: Replications' worth of memory per worker: the one running, and finished ones whose
@@ -105,8 +105,9 @@ def events_per_replication(p: ScenarioParams) -> dict[str, float]:
         "incidents (ceasefire.base_incidents_per_day and tension_incident_weight)": incidents,
         "rounds of talks (negotiation.mean_days_between_rounds)": ROUND_EVENTS * rounds,
         "postponements (negotiation.postpone_days)": postponed,
-        # each round sums the memory of every earlier incident: about 1/100 of an event each
-        "incident memory (negotiation.incident_memory_half_life_days)": rounds * incidents / 200,
+        # each round sums the memory of the incidents before it (half of them, on average),
+        # each term costing about a hundredth of an event
+        "incident memory sums (rounds x incidents)": rounds * incidents / 200,
         "aid convoys (supplies.convoys_per_day)": p.supplies.convoys_per_day * h,
         "timeline events": 2.0 * len(p.events),
     }
@@ -225,9 +226,14 @@ def available_memory() -> float:
             found.append(float(limit) - float(used))
     except (OSError, ValueError):
         pass
-    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
-    if soft != resource.RLIM_INFINITY:
-        found.append(soft - (_meminfo("/proc/self/status", "VmSize:") or 0.0))
+    try:
+        import resource  # not on Windows
+    except ImportError:
+        pass
+    else:
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft != resource.RLIM_INFINITY:
+            found.append(soft - (_meminfo("/proc/self/status", "VmSize:") or 0.0))
     values = [v for v in found if v is not None]
     return max(0.0, min(values)) if values else math.inf
 

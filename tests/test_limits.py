@@ -126,6 +126,14 @@ def test_available_memory_is_a_positive_number_of_bytes() -> None:
     assert math.isinf(free) or free > 2**20
 
 
+def test_available_memory_keeps_within_the_address_space_limit() -> None:
+    code = ("import resource; resource.setrlimit(resource.RLIMIT_AS, (2**31, 2**31)); "
+            "from sim.limits import available_memory; print(available_memory())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert 0 < float(out.stdout) < 2**31
+
+
 @pytest.mark.parametrize(("section", "key", "value", "fragment"), [
     ("", "runs", 1e18, "runs: must be at most 10^9"),
     ("", "horizon_days", 1e6, "horizon_days: must be at most a century"),
