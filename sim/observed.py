@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
+
+from sim.limits import MAX_OBSERVED_BYTES, MAX_OBSERVED_LINE_CHARS
 
 #: Series that only ever grow: their observed values must not decrease.
 CUMULATIVE = ("departed", "killed", "incidents", "issues_settled")
@@ -83,9 +87,13 @@ def _lines(path: Path) -> list[list[str]]:
         raise ObservedError(f"{path}: is a folder; give a CSV file of observed values")
     if not path.is_file():
         raise ObservedError(f"{path}: no such observed-data file")
+    if path.stat().st_size > MAX_OBSERVED_BYTES:
+        raise ObservedError(f"{path}: {path.stat().st_size:,} bytes; an observed-data file may "
+                            f"hold at most {MAX_OBSERVED_BYTES // 2**20} MB (dated rows of a few "
+                            "numbers)")
     try:
         with path.open(newline="", encoding="utf-8-sig") as f:
-            lines = list(csv.reader(f))
+            lines = list(csv.reader(_capped(f, path)))
     except (UnicodeDecodeError, csv.Error) as err:
         raise ObservedError(f"{path}: not a readable CSV text file ({err})") from None
     if not lines or not any(h.strip() for h in lines[0]):
@@ -93,6 +101,15 @@ def _lines(path: Path) -> list[list[str]]:
     if not any(c.strip() for row in lines[1:] for c in row):
         raise ObservedError(f"{path}: a header but no rows of data")
     return lines
+
+
+def _capped(f: TextIO, path: Path) -> Iterator[str]:
+    """The lines of a file, refusing one too long before it is read whole."""
+    for n, line in enumerate(iter(lambda: f.readline(MAX_OBSERVED_LINE_CHARS + 1), ""), start=1):
+        if len(line) > MAX_OBSERVED_LINE_CHARS:
+            raise ObservedError(f"{path}, line {n}: longer than {MAX_OBSERVED_LINE_CHARS:,} "
+                                "characters; an observed row holds a time and a few numbers")
+        yield line
 
 
 def _value_column(path: Path, header: list[str], rows: list[list[str]], time_col: int,

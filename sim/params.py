@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -14,12 +16,31 @@ from pydantic import (
     model_validator,
 )
 
+from sim import limits
 from sim.outpaths import slug
 
 Share = Annotated[float, Field(ge=0, le=1)]
 Change = Annotated[float, Field(ge=-1, le=1)]
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
+
+
+def _within(low: float = -math.inf, high: float = math.inf, allowed: str = "") -> AfterValidator:
+    """A bound of sim/limits.py, refused with what is allowed in words."""
+
+    def check(value: float) -> float:
+        if not low <= value <= high:
+            raise ValueError(f"must be {allowed}")
+        return value
+
+    return AfterValidator(check)
+
+
+#: Half-lives and waits in days: at least a minute (see sim/limits.py).
+Minutes = Annotated[float, _within(limits.MINUTE_DAYS, allowed="at least a minute (0.000694 days)")]
+#: Steps and rounds in hours: at least a minute.
+MinuteHours = Annotated[float, _within(limits.MIN_STEP_HOURS,
+                                       allowed="at least a minute (0.0167 hours)")]
 
 #: World variables a timeline event may `set` or `add` to, with their kind.
 WORLD_VARIABLES: dict[str, str] = {
@@ -33,9 +54,8 @@ WORLD_VARIABLES: dict[str, str] = {
     "aid_access_open": "switch",
 }
 
-
 #: Upper bound on recorded times per series (memory: runs x points x series, float32).
-MAX_RECORD_POINTS = 100_000
+MAX_RECORD_POINTS = limits.MAX_RECORD_POINTS
 
 
 class Strict(BaseModel):
@@ -46,20 +66,21 @@ class WorldParams(Strict):
     population_people: Annotated[float, Field(ge=1, le=1e10)] = 100_000  # numpy's int range
     tension: Share = 0.6
     tension_baseline: Share = 0.3
-    tension_half_life_days: Positive = 5
+    tension_half_life_days: Minutes = 5
     trust: Share = 0.2
     trust_baseline: Share = 0.2
-    trust_half_life_days: Positive = 30
+    trust_half_life_days: Minutes = 30
     supplies_person_days: NonNegative = 500_000
     peacekeepers: NonNegative = 2_000
     mediator_pressure: NonNegative = 1
 
 
 class NegotiationParams(Strict):
-    issues: dict[str, Share] = Field(default_factory=lambda: {"security": 0.6, "amnesty": 0.7})
-    mean_days_between_rounds: Positive = 4
+    issues: dict[str, Share] = Field(default_factory=lambda: {"security": 0.6, "amnesty": 0.7},
+                                     max_length=limits.MAX_ISSUES)
+    mean_days_between_rounds: Minutes = 4
     round_gap_shape: Positive = 2
-    round_hours: Positive = 2
+    round_hours: MinuteHours = 2
     scheduled_rounds_only: bool = False
     settle_gap: Annotated[float, Field(gt=0, le=1)] = 0.1
     mean_concession_share: Share = 0.15
@@ -69,13 +90,13 @@ class NegotiationParams(Strict):
     settle_probability: Share = 0
     setback_probability: Share = 0.1
     setback_per_incident_probability: Share = 0.1
-    incident_memory_half_life_days: Positive = 3
+    incident_memory_half_life_days: Minutes = 3
     setback_widening_share: NonNegative = 0.2
     setback_tension: Share = 0.05
     min_progress_share: Share = 0.05
     max_unproductive_rounds: int = Field(default=3, ge=1)
     postpone_above_tension: Share = 0.85
-    postpone_days: Positive = 1
+    postpone_days: Minutes = 1
     trust_per_productive_round: Share = 0.02
     trust_per_unproductive_round: Share = 0.03
     trust_per_settled_issue: Share = 0.03
@@ -92,10 +113,11 @@ class NegotiationParams(Strict):
 
 
 class CeasefireParams(Strict):
-    base_incidents_per_day: NonNegative = 0.5
+    base_incidents_per_day: Annotated[float, Field(ge=0), _within(
+        high=limits.MAX_INCIDENTS_PER_DAY, allowed="at most 1,000 a day")] = 0.5
     tension_incident_weight: NonNegative = 1
     self_excitation_share: Annotated[float, Field(ge=0, lt=1)] = 0.3
-    excitation_half_life_days: Positive = 1
+    excitation_half_life_days: Minutes = 1
     escalation_probability: Share = 0.02
     tension_escalation_weight: NonNegative = 1
     peacekeeper_deterrence: Share = 0.5
@@ -108,7 +130,7 @@ class CeasefireParams(Strict):
 
 class OutflowParams(Strict):
     household_size_people: Annotated[float, Field(ge=1)] = 3.5
-    decision_step_hours: Positive = 6
+    decision_step_hours: MinuteHours = 6
     stayer_share: Share = 0.02
     corridor_open: bool = True
     corridor_capacity_per_hour: Positive = 600
@@ -123,7 +145,8 @@ class OutflowParams(Strict):
 class SuppliesParams(Strict):
     comfortable_supply_days: Positive = 14
     aid_access_open: bool = True
-    convoys_per_day: NonNegative = 0.3
+    convoys_per_day: Annotated[float, Field(ge=0), _within(
+        high=limits.MAX_CONVOYS_PER_DAY, allowed="at most 1,000 a day")] = 0.3
     convoy_person_days: NonNegative = 50_000
     hunger_tension_weight: Share = 0.3
 
@@ -190,9 +213,11 @@ class ScenarioParams(Strict):
     name: str
     description: str = ""
     start: AwareDatetime
-    horizon_days: Positive
+    horizon_days: Annotated[float, Field(gt=0), _within(
+        high=limits.MAX_HORIZON_DAYS, allowed="at most a century (36,525 days)")]
     record_every_hours: Positive = 6
-    runs: int = Field(default=200, ge=1)
+    runs: Annotated[int, Field(ge=1), _within(high=limits.MAX_RUNS,
+                                              allowed="at most 10^9 (1,000,000,000)")] = 200
     seed: int = Field(default=2023, ge=0)
     world: WorldParams = WorldParams()
     negotiation: NegotiationParams = NegotiationParams()
@@ -201,7 +226,7 @@ class ScenarioParams(Strict):
     supplies: SuppliesParams = SuppliesParams()
     end_states: EndStateParams = EndStateParams()
     names: Names = Names()
-    events: list[EventSpec] = Field(default_factory=list)
+    events: list[EventSpec] = Field(default_factory=list, max_length=limits.MAX_TIMELINE_EVENTS)
 
     @field_validator("name")
     @classmethod
@@ -220,6 +245,11 @@ class ScenarioParams(Strict):
             raise ValueError(f"horizon_days / record_every_hours gives {points:.3g} recorded "
                              f"times per series; at most {MAX_RECORD_POINTS:,} are allowed "
                              "(record less often or shorten the horizon)")
+        return self
+
+    @model_validator(mode="after")
+    def _bounded_work(self) -> ScenarioParams:
+        limits.check_replication(self)
         return self
 
     @model_validator(mode="after")

@@ -158,10 +158,14 @@ def tell_picks(source: Path, picks: Sequence[str], runs: int | None = None,
         ens, _ = read(source)
     else:
         from sim.ensemble import run_ensemble
+        from sim.limits import check_work
         from sim.scenario import load
 
         sc = load(source)
-        ens = run_ensemble(sc, runs or sc.params.runs, sc.params.seed if seed is None else seed)
+        runs = runs or sc.params.runs
+        check_work([(sc, runs)], "quantiles")  # a pick needs the outcomes only
+        ens = run_ensemble(sc, runs, sc.params.seed if seed is None else seed,
+                           series="quantiles")
     labels = ens.scenario.params.end_states.labels.model_dump()
     told = []
     for which in dict.fromkeys(picks):

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from sim import stats
+from sim import limits, stats
 from sim.ensemble import Ensemble, run_ensemble
 from sim.measures import Measure, measures
 from sim.scenario import Scenario, ScenarioError
@@ -66,6 +66,9 @@ def parse_set(text: str) -> Axis:
         raise ScenarioError(f"{where}: write section.param=values, {EXAMPLE}")
     if ":" in spec and "," not in spec and isinstance(_value(spec), str):
         return Axis(path, _range(where, spec))
+    if spec.count(",") >= limits.MAX_AXIS_VALUES:
+        raise ScenarioError(f"--set {path}: {spec.count(',') + 1:,} values; at most "
+                            f"{limits.MAX_AXIS_VALUES:,} are allowed per parameter")
     values = [_value(v.strip()) for v in spec.split(",")]
     if any(v == "" for v in values):
         raise ScenarioError(f"{where}: an empty value in the list; {EXAMPLE}")
@@ -86,6 +89,9 @@ def _range(where: str, spec: str) -> tuple[Any, ...]:
                             f"whole count of at least 2, e.g. 0:1:5 for 0, 0.25, 0.5, 0.75, 1")
     if start == stop:
         raise ScenarioError(f"{where}: the range starts and stops at {start:g}")
+    if count > limits.MAX_AXIS_VALUES:  # checked before any value is made
+        raise ScenarioError(f"{where}: {count:,} values; at most {limits.MAX_AXIS_VALUES:,} are "
+                            "allowed per parameter (each is a whole ensemble)")
     whole = all(p.strip().lstrip("+-").isdigit() for p in parts[:2])
     values = [float(f"{v:.12g}") for v in np.linspace(start, stop, count)]
     whole = whole and all(v.is_integer() for v in values)
@@ -107,6 +113,15 @@ def _value(text: str) -> Any:
         return text
 
 
+def grid_size(axes: Sequence[Axis]) -> int:
+    """Points of the grid the axes span, refused above `limits.MAX_GRID_POINTS`."""
+    size = math.prod(len(a.values) for a in axes)
+    if size > limits.MAX_GRID_POINTS:
+        raise ScenarioError(f"--set: the grid has {size:,} points; at most "
+                            f"{limits.MAX_GRID_POINTS:,} are allowed (each is a whole ensemble)")
+    return size
+
+
 def grid(scenario: Scenario, axes: Sequence[Axis]) -> list[tuple[tuple[Any, ...], Scenario]]:
     """Every grid point's scenario, each checked before anything runs."""
     if len(axes) > 2:
@@ -115,6 +130,7 @@ def grid(scenario: Scenario, axes: Sequence[Axis]) -> list[tuple[tuple[Any, ...]
     paths = [a.path for a in axes]
     if len(set(paths)) < len(paths):
         raise ScenarioError(f"--set {paths[0]} is given twice")
+    grid_size(axes)
     points = []
     for combo in itertools.product(*(a.values for a in axes)):
         shown = ", ".join(f"{p}={v}" for p, v in zip(paths, combo, strict=True))

@@ -59,7 +59,7 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
      ("world.population_people", "less than or equal to")),
     ("casualties-astronomical", EXT + "[ceasefire]\nmean_casualties_per_incident = 1e300\n",
      ("ceasefire.mean_casualties_per_incident", "less than or equal to")),
-    ("too-many-records", EXT + "horizon_days = 1e7\n",
+    ("too-many-records", EXT + "record_every_hours = 0.001\n",
      ("horizon_days", "record_every_hours", "at most")),
     # distributions
     ("uniform-one-value", EXT + "[world]\ntrust = { uniform = [0.5] }\n",

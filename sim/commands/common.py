@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from sim import __version__
+from sim import __version__, limits
 from sim.observed import ObservedError
 from sim.outpaths import MADE_BY
 from sim.results import ResultsError
@@ -20,7 +20,9 @@ from sim.scenario import Scenario, ScenarioError, load
 from sim.text import literal_figure_text, printable
 
 #: Options several commands share, written once.
-WORKERS = click.option("--workers", type=click.IntRange(min=1),
+#: Replications of one ensemble: at most 10^9 (sim/limits.py), refused while parsing.
+RUNS = click.IntRange(1, limits.MAX_RUNS)
+WORKERS = click.option("--workers", type=click.IntRange(1, limits.MAX_WORKERS),
                        help="Processes [default: all cores].")
 SEED = click.option("--seed", type=click.IntRange(min=0),
                     help="Random seed [default: the scenario's].")

@@ -9,6 +9,7 @@ import click
 from sim.commands.common import (
     FORCE,
     NO_FIGURES,
+    RUNS,
     SEED,
     WORKERS,
     friendly,
@@ -23,7 +24,7 @@ from sim.text import literal_figure_text, printable
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--runs", type=click.IntRange(min=1),
+@click.option("--runs", type=RUNS,
               help="Replications of each scenario file [default: the first results folder's, "
                    "else the first scenario's].")
 @click.option("--seed", type=click.IntRange(min=0),
@@ -53,15 +54,18 @@ def compare(inputs: tuple[Path, ...], runs: int | None, seed: int | None, worker
     import json
 
     from sim import compare as comparing
+    from sim.limits import check_work
     from sim.results import atomic_folder, check_target
 
     if len(inputs) < 2:
         raise click.UsageError("give at least two scenario files or results folders")
     loaded = [comparing.read_input(path) for path in inputs]
     runs, seed = comparing.defaults(loaded, runs, seed)
+    files = [item for item in loaded if isinstance(item, Scenario)]
+    if files:
+        check_work([(sc, runs) for sc in files], workers=workers)
     out = out or default_out("compare")
-    sources = [*inputs, *(f for item in loaded if isinstance(item, Scenario)
-                          for f in scenario_inputs(item))]
+    sources = [*inputs, *(f for sc in files for f in scenario_inputs(sc))]
     check_target(out, force, sources)
     entries = with_progress(quiet, runs * len(inputs), lambda tick: comparing.gather(
         inputs, loaded, runs, seed, workers=workers, progress=tick))
@@ -93,7 +97,7 @@ def compare(inputs: tuple[Path, ...], runs: int | None, seed: int | None, worker
 @click.option("--set", "sets", multiple=True, required=True, metavar="PATH=VALUES",
               help="A parameter and its values: v1,v2,... or start:stop:count (ends included). "
                    "Once or twice.")
-@click.option("--runs", type=click.IntRange(min=1), help="Replications per grid point "
+@click.option("--runs", type=RUNS, help="Replications per grid point "
               "[default: the scenario's].")
 @SEED
 @WORKERS
@@ -121,13 +125,16 @@ def sweep(scenario: Path, sets: tuple[str, ...], runs: int | None, seed: int | N
     import json
 
     from sim import sweep as sweeping
+    from sim.limits import check_work
     from sim.posterior import save_scenario
     from sim.results import atomic_folder, check_target
 
     sc = load(scenario)
     axes = [sweeping.parse_set(text) for text in sets]
-    points = sweeping.grid(sc, axes)
     runs = runs or sc.params.runs
+    check_work([(sc, runs)] * sweeping.grid_size(axes), workers=workers)  # before building it
+    points = sweeping.grid(sc, axes)
+    check_work([(point, runs) for _, point in points], workers=workers)
     seed = sc.params.seed if seed is None else seed
     out = out or default_out("sweep", sc.name)
     inputs = scenario_inputs(sc)

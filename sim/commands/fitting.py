@@ -9,6 +9,7 @@ import click
 
 from sim.commands.common import (
     FORCE,
+    RUNS,
     SEED,
     WORKERS,
     friendly,
@@ -16,6 +17,7 @@ from sim.commands.common import (
     scenario_inputs,
     with_progress,
 )
+from sim.limits import MAX_GENERATIONS, check_work
 from sim.model import SERIES
 from sim.outpaths import default_out
 from sim.results import ResultsError
@@ -43,7 +45,7 @@ def _observed(sc: Scenario, path: Path, series: str, column: str | None) -> Any:
 @_OBSERVED
 @_SERIES
 @_COLUMN
-@click.option("--runs", type=click.IntRange(min=1), help="Replications [default: the scenario's].")
+@click.option("--runs", type=RUNS, help="Replications [default: the scenario's].")
 @SEED
 @WORKERS
 @click.option("--out", type=click.Path(path_type=Path),
@@ -81,6 +83,7 @@ def validate_command(source: Path, observed: Path, series: str, column: str | No
     results.check_target(out, force, inputs)
     if not source.is_dir():
         n, s = runs or sc.params.runs, sc.params.seed if seed is None else seed
+        check_work([(sc, n)], workers=workers)
         ens = with_progress(quiet, n, lambda tick: run_ensemble(sc, n, s, workers=workers,
                                                                  progress=tick))
     result = v.validate(ens, data, series)
@@ -100,11 +103,12 @@ def validate_command(source: Path, observed: Path, series: str, column: str | No
               show_default=True, help="Share of replications kept: those closest to the data.")
 @_SERIES
 @_COLUMN
-@click.option("--runs", type=click.IntRange(min=1), default=4000, show_default=True,
+@click.option("--runs", type=RUNS, default=4000, show_default=True,
               help="Replications per generation (the first draws from the priors).")
-@click.option("--generations", type=click.IntRange(min=0), default=3, show_default=True,
+@click.option("--generations", type=click.IntRange(0, MAX_GENERATIONS), default=3,
+              show_default=True,
               help="Sequential Monte Carlo generations after the first; 0: plain rejection.")
-@click.option("--predictive-runs", type=click.IntRange(min=1), default=500, show_default=True,
+@click.option("--predictive-runs", type=RUNS, default=500, show_default=True,
               help="Replications of the calibrated scenario, for the posterior fan chart.")
 @SEED
 @WORKERS
@@ -137,6 +141,9 @@ def calibrate_command(scenario: Path, observed: Path, params: str, keep: float, 
     names = cal.check_params(sc, [p.strip() for p in params.split(",") if p.strip()])
     cal.check_generations(sc, names, generations)
     data = _observed(sc, observed, series, column)
+    # the first generation is kept to the end, beside one more and then the predictive runs
+    check_work([(sc, runs)] * (1 + generations) + [(sc, predictive_runs)], workers=workers,
+               kept=3)
     out = out or default_out("calibration", sc.name)
     inputs = [observed, *scenario_inputs(sc)]
     results.check_target(out, force, inputs)

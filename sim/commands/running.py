@@ -13,6 +13,7 @@ import click
 from sim import __version__
 from sim.commands.common import (
     NO_FIGURES,
+    RUNS,
     SEED,
     WORKERS,
     figure_writer,
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--runs", type=click.IntRange(min=1), help="Replications [default: the scenario's].")
+@click.option("--runs", type=RUNS, help="Replications [default: the scenario's].")
 @SEED
 @WORKERS
 @click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local",
@@ -71,7 +72,7 @@ def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int 
       sim run --resume results/mine
       sim run scenarios/baseline.toml --runs 100000 --series quantiles --executor dask
     """
-    from sim import checkpoint, results
+    from sim import checkpoint, limits, results
     from sim.ensemble import chunks, run_ensemble
     from sim.executors import ExecutorError
     from sim.report import table
@@ -92,6 +93,7 @@ def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int 
     runs = runs or sc.params.runs
     seed = sc.params.seed if seed is None else seed
     series = series or "full"
+    limits.check_work([(sc, runs)], series, workers, chunk_size, quantiles_option=True)
     out = out or default_out("run", sc.name)
     inputs = scenario_inputs(sc)
     results.check_target(out, force, inputs)
@@ -187,7 +189,7 @@ def check(files: tuple[Path, ...]) -> None:
               help="Tell a representative replication of the ensemble instead: typical (the "
                    "most common end, closest to the median run), best or worst (least or most "
                    "harm = people killed + 100 x share who left). Repeat for several.")
-@click.option("--runs", type=click.IntRange(min=1),
+@click.option("--runs", type=RUNS,
               help="With --pick and a scenario file: replications to pick from "
                    "[default: the scenario's].")
 @click.option("--seed", type=click.IntRange(min=0),
