@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+
+from sim.inputs import InputError, read_bytes
 
 #: Series that only ever grow: their observed values must not decrease.
 CUMULATIVE = ("departed", "killed", "incidents", "issues_settled")
@@ -79,15 +82,14 @@ def read(path: str | Path, start: datetime, horizon_days: float, column: str | N
 
 
 def _lines(path: Path) -> list[list[str]]:
-    if path.is_dir():
-        raise ObservedError(f"{path}: is a folder; give a CSV file of observed values")
-    if not path.is_file():
-        raise ObservedError(f"{path}: no such observed-data file")
     try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            lines = list(csv.reader(f))
+        text = read_bytes(path, "observed-data file").decode("utf-8-sig")
+        lines = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except InputError as err:
+        raise ObservedError(str(err)) from None
     except (UnicodeDecodeError, csv.Error) as err:
-        raise ObservedError(f"{path}: not a readable CSV text file ({err})") from None
+        why = "a quote is opened and never closed" if "end of data" in str(err) else err
+        raise ObservedError(f"{path}: not a readable CSV text file ({why})") from None
     if not lines or not any(h.strip() for h in lines[0]):
         raise ObservedError(f"{path}: empty; it needs a header (e.g. time,value) and rows")
     if not any(c.strip() for row in lines[1:] for c in row):

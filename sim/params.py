@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -30,7 +30,20 @@ MAX_RECORD_POINTS = 100_000
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    """Values of the types written: true is not 1, "3" is not 3 (TOML has typed values)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _whole_numbers(cls, data: Any) -> Any:
+        """3.0 is a whole number (a posterior file holds floats); true and 3.5 are not."""
+        if not isinstance(data, dict):
+            return data
+        whole = {key: int(value) for key, value in data.items()
+                 if isinstance(value, float) and value.is_integer() and key in cls.model_fields
+                 and cls.model_fields[key].annotation is int}
+        return {**data, **whole} if whole else data
 
 
 class WorldParams(Strict):

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from sim.inputs import InputError, check_regular, read_bytes
 
 #: A posterior file's parameter columns are named `param.<dotted.path>`, as in outcomes.csv.
 PREFIX = "param."
@@ -15,17 +19,22 @@ PREFIX = "param."
 def read_table(file: str) -> dict[str, tuple[float, ...]]:
     """The `param.` columns of a posterior file, every cell checked to be a finite number."""
     path = Path(file)
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise ValueError(f"posterior file {file} does not exist")
-    stat = path.stat()
+    try:
+        stat = check_regular(path, "posterior file (CSV)")
+    except InputError as err:
+        raise ValueError(f"posterior file {err}") from None
     return _read(str(path), stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=16)
 def _read(file: str, mtime_ns: int, size: int) -> dict[str, tuple[float, ...]]:
     try:
-        with open(file, newline="", encoding="utf-8") as f:
-            lines = list(csv.reader(f))
+        text = read_bytes(Path(file), "posterior file (CSV)").decode("utf-8")
+        lines = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except InputError as err:
+        raise ValueError(f"posterior file {err}") from None
     except (UnicodeDecodeError, csv.Error) as err:
         raise ValueError(f"posterior file {file} is not a readable CSV file: {err}") from None
     if not lines or not lines[0]:
@@ -33,6 +42,10 @@ def _read(file: str, mtime_ns: int, size: int) -> dict[str, tuple[float, ...]]:
                          f"{PREFIX}<path> columns and one row per accepted parameter set")
     header = [h.strip() for h in lines[0]]
     columns = {i: h for i, h in enumerate(header) if h.startswith(PREFIX)}
+    twice = sorted({h for h in columns.values() if list(columns.values()).count(h) > 1})
+    if twice:
+        raise ValueError(f"posterior file {file}: column(s) {', '.join(twice)} appear more "
+                         "than once in the header; each parameter has one column")
     if not columns:
         raise ValueError(f"posterior file {file} has no {PREFIX}<path> columns "
                          f"(its header: {', '.join(header)})")
@@ -82,7 +95,7 @@ def anchor(tree: Any, folder: Path) -> None:
     items: Any = ()
     if isinstance(tree, dict):
         if len(tree) == 1 and isinstance(tree.get("posterior"), str) and tree["posterior"]:
-            tree["posterior"] = str((folder / tree["posterior"]).resolve())
+            tree["posterior"] = os.path.realpath(folder / tree["posterior"])
             return
         items = tree.values()
     elif isinstance(tree, list):

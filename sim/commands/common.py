@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import math
+import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -23,6 +25,24 @@ SEED = click.option("--seed", type=click.IntRange(min=0),
                     help="Random seed [default: the scenario's].")
 FORCE = click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
 NO_FIGURES = click.option("--no-figures", is_flag=True, help="Skip drawing the figures.")
+#: A Dask scheduler's address: [tcp|tls|ws|wss|ucx://]HOST:PORT, HOST a name, IPv4 or [IPv6].
+ADDRESS = re.compile(r"((tcp|tls|ws|wss|ucx)://)?([\w.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})")
+
+
+def scheduler_address(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """Refuse an address Dask cannot parse before anything starts (or is written)."""
+    found = ADDRESS.fullmatch(value) if value is not None else None
+    if value is not None and not (found and 0 < int(found[4]) < 65536):
+        raise click.BadParameter(f"{value!r} is not a scheduler address; write "
+                                 "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")
+    return value
+
+
+def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> Any:
+    """click's FloatRange lets nan through (every comparison with nan is false)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from sim.commands.common import FORCE, SEED, WORKERS, default_out, friendly, with_progress
+from sim.commands.common import (
+    FORCE,
+    SEED,
+    WORKERS,
+    default_out,
+    finite,
+    friendly,
+    with_progress,
+)
 from sim.model import SERIES
 from sim.results import ResultsError
 from sim.scenario import Scenario, load
@@ -83,7 +91,7 @@ def validate_command(source: Path, observed: Path, series: str, column: str | No
 @_OBSERVED
 @click.option("--params", required=True,
               help="Uncertain parameters to calibrate, comma-separated dotted paths.")
-@click.option("--keep", type=click.FloatRange(0, 1, min_open=True), default=0.05,
+@click.option("--keep", type=click.FloatRange(0, 1, min_open=True), default=0.05, callback=finite,
               show_default=True, help="Share of replications kept: those closest to the data.")
 @_SERIES
 @_COLUMN

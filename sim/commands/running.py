@@ -18,6 +18,7 @@ from sim.commands.common import (
     friendly,
     new_manifest,
     scenario_and_seed,
+    scheduler_address,
     stamp,
     with_progress,
 )
@@ -32,7 +33,7 @@ from sim.scenario import ScenarioError, load
 @click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local",
               show_default=True, help="Where replications run (dask: a LocalCluster, or the "
               "--scheduler).")
-@click.option("--scheduler", metavar="ADDRESS",
+@click.option("--scheduler", metavar="ADDRESS", callback=scheduler_address,
               help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask).")
 @click.option("--series", type=click.Choice(["full", "quantiles"]),
               help="Keep every replication's series, or only per-time quantiles (memory stays "
