@@ -24,7 +24,7 @@ TRUNCATE_SD = 3.0
 #: What every replication of a run shares (the clock, the run's settings, the labels of its
 #: tables and stories), so it cannot be drawn per replication.
 FIXED = re.compile(r"(name|description|start|horizon_days|record_every_hours|runs|seed"
-                   r"|names\..*|end_states\.labels\..*|events\.\d+\.name)")
+                   r"|names\..*|end_states\.labels\..*|events\.\d+\.(name|at))")
 
 
 class DistributionError(ValueError):
@@ -153,7 +153,8 @@ def check_fixed(found: dict[str, Distribution]) -> None:
         raise DistributionError(
             f"{', '.join(fixed)}: cannot be a distribution, write one value; the replications "
             "of a run share name, description, start, horizon_days, record_every_hours, runs, "
-            "seed, [names], [end_states.labels] and event names")
+            "seed, [names], [end_states.labels], and each event's name and `at` (its `day` may "
+            "vary)")
 
 
 def _posterior(file: Any, path: str) -> Distribution:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
@@ -214,6 +214,17 @@ class ScenarioParams(Strict):
             raise ValueError(f"horizon_days / record_every_hours gives {points:.3g} recorded "
                              f"times per series; at most {MAX_RECORD_POINTS:,} are allowed "
                              "(record less often or shorten the horizon)")
+        return self
+
+    @model_validator(mode="after")
+    def _in_calendar(self) -> ScenarioParams:
+        """Every date of the run, and a day either side, must be a date (years 1 to 9999)."""
+        try:
+            self.start - timedelta(days=1)
+            self.start + timedelta(days=self.horizon_days + 1)
+        except OverflowError:
+            raise ValueError("start plus horizon_days leaves the calendar (years 1 to 9999)"
+                             ) from None
         return self
 
     @model_validator(mode="after")

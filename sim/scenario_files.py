@@ -30,7 +30,7 @@ def _read(path: Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: the file is empty; a scenario needs at least "
                             "`name`, `start` and `horizon_days`")
     try:
-        tree = tomllib.loads(data.decode("utf-8"))
+        tree = tomllib.loads(data.decode("utf-8-sig"))  # a byte-order mark is not an error
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: not a text (UTF-8) TOML file") from None
     except tomllib.TOMLDecodeError as err:
