@@ -31,6 +31,8 @@ class ResultsError(ValueError):
 
 def check_target(out: Path, force: bool) -> None:
     """Refuse, before any work is done, a folder that is not empty or cannot be written."""
+    if out.is_symlink():  # replacing it would delete or write where the link points
+        raise ResultsError(f"--out {out}: is a symbolic link; give a real folder")
     if out.exists() and not out.is_dir():
         raise ResultsError(f"--out {out}: exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not force:
