@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -19,8 +20,8 @@ from sim.results import ResultsError
 from sim.scenario import Scenario, ScenarioError, load
 
 #: Options several commands share, written once.
-WORKERS = click.option("--workers", type=click.IntRange(min=1),
-                       help="Processes [default: all cores].")
+WORKERS = click.option("--workers", type=click.IntRange(min=1), callback=lambda c, p, v: cores(v),
+                       help="Processes [default: all cores; at most 4 per core].")
 SEED = click.option("--seed", type=click.IntRange(min=0),
                     help="Random seed [default: the scenario's].")
 FORCE = click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
@@ -36,6 +37,15 @@ def scheduler_address(ctx: click.Context, param: click.Parameter, value: str | N
         raise click.BadParameter(f"{value!r} is not a scheduler address; write "
                                  "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")
     return value
+
+
+def cores(workers: int | None) -> int | None:
+    """More than 4 processes per core only thrash, and a pool forks all of them at once."""
+    most = 4 * (os.cpu_count() or 1)
+    if workers is not None and workers > most:
+        raise click.BadParameter(f"{workers} is more than 4 processes per core ({most} here)",
+                                 param_hint="'--workers'")
+    return workers
 
 
 def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> Any:
