@@ -31,7 +31,7 @@ def read_table(file: str) -> dict[str, tuple[float, ...]]:
 @lru_cache(maxsize=16)
 def _read(file: str, mtime_ns: int, size: int) -> dict[str, tuple[float, ...]]:
     try:
-        text = read_bytes(Path(file), "posterior file (CSV)").decode("utf-8")
+        text = read_bytes(Path(file), "posterior file (CSV)").decode("utf-8-sig")
         lines = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except InputError as err:
         raise ValueError(f"posterior file {err}") from None
