@@ -1,6 +1,6 @@
-"""Whatever `sim check` accepts, `sim run` runs without a traceback: a property over scenario
-trees made by mutating the shipped scenarios (numbers to extremes, types changed, keys deleted
-or added, values turned into distributions)."""
+"""Whatever `sim check` accepts, `sim run` and `sim story` run without a traceback: a property
+over scenario trees made by mutating the shipped scenarios (numbers to extremes, types changed,
+keys deleted or added, values turned into distributions)."""
 
 from __future__ import annotations
 
@@ -109,19 +109,23 @@ def test_what_check_accepts_runs_without_a_traceback(tree: dict[str, Any]) -> No
         try:
             load(path)
         except ScenarioError:
-            return  # refused by `sim check`: test_hostile covers how
+            event("refused by sim check")  # test_hostile covers how
+            return
+        event("accepted by sim check")
         previous = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, BUDGET)
         try:
-            result = cli("run", path, "--runs", "2", "--executor", "serial", "--no-figures",
-                         "--quiet", "--out", Path(tmp) / "out")
+            results = [cli("run", path, "--runs", "2", "--executor", "serial", "--no-figures",
+                           "--quiet", "--out", Path(tmp) / "out"),
+                       cli("story", path, "--replication", "1")]
         except Slow:
             event("slow: ran past the budget")  # shown by --hypothesis-show-statistics
             return
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-    assert result.exit_code in (0, 2), "".join(traceback.format_exception(*result.exc_info))
-    if result.exit_code == 2:
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for result in results:
+        assert result.exit_code in (0, 2), "".join(traceback.format_exception(*result.exc_info))
+        if result.exit_code == 2:
+            lines = result.stderr.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
