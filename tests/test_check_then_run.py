@@ -98,7 +98,7 @@ def _alarm(signum: int, frame: FrameType | None) -> None:
     raise Slow
 
 
-@settings(derandomize=True, max_examples=100, deadline=None,
+@settings(derandomize=True, max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_trees())
 def test_what_check_accepts_runs_without_a_traceback(tree: dict[str, Any]) -> None:
