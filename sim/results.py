@@ -144,7 +144,9 @@ def _parse(name: str, text: str) -> Any:
 def _read_outcomes(f: TextIO) -> OutcomeTable:
     """outcomes.csv back as a table, column by column (no dict is made for any row)."""
     reader = csv.reader(f)
-    names = next(reader)
+    names = next(reader, None)
+    if names is None:
+        raise ValueError("outcomes.csv is empty")
     columns: list[list[Any]] = [[] for _ in names]
     appends = [column.append for column in columns]
     count = 0
@@ -176,7 +178,8 @@ def read(folder: Path) -> tuple[Ensemble, dict[str, Any]]:
             arrays = {k: npz[k] for k in SERIES}
             levels = tuple(float(q) for q in npz["quantile_levels"]) \
                 if "quantile_levels" in npz.files else ()
-    except (ValueError, KeyError, TypeError, OSError, zipfile.BadZipFile) as err:
+    except (ValueError, KeyError, TypeError, OSError, RecursionError,
+            zipfile.BadZipFile) as err:  # RecursionError: JSON nested thousands deep
         raise ResultsError(f"{folder}: a damaged results folder ({type(err).__name__}: {err}); "
                            "run the scenario again") from None
     if levels:  # written by `sim run --series quantiles`: (levels, T) arrays
