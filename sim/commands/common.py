@@ -20,7 +20,8 @@ from sim.results import ResultsError
 from sim.scenario import Scenario, ScenarioError, load
 
 #: Options several commands share, written once.
-WORKERS = click.option("--workers", type=click.IntRange(min=1), callback=lambda c, p, v: cores(v),
+WORKERS = click.option("--workers", type=click.IntRange(min=1),
+                       callback=lambda ctx, param, value: at_most_4_per_core(value),
                        help="Processes [default: all cores; at most 4 per core].")
 SEED = click.option("--seed", type=click.IntRange(min=0),
                     help="Random seed [default: the scenario's].")
@@ -39,7 +40,7 @@ def scheduler_address(ctx: click.Context, param: click.Parameter, value: str | N
     return value
 
 
-def cores(workers: int | None) -> int | None:
+def at_most_4_per_core(workers: int | None) -> int | None:
     """More than 4 processes per core only thrash, and a pool forks all of them at once."""
     most = 4 * (os.cpu_count() or 1)
     if workers is not None and workers > most:
