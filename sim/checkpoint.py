@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 
 from sim import chunkfile
+from sim.errors import ResultsError
 from sim.interrupts import is_full, no_space
 from sim.outcomes import OutcomeTable
 from sim.posterior import save_scenario
-from sim.results import ResultsError
 from sim.scenario import Scenario, ScenarioError, load
 
 #: What must match for a resumed run to give the results of an uninterrupted one.

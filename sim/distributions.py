@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from datetime import date, time
 from typing import Any
 
 from numpy.random import Generator
@@ -19,6 +21,10 @@ FORMS: dict[str, int | None] = {
 #: normal and lognormal are truncated at this many standard deviations, so every value
 #: a replication can draw is one the scenario was checked with on load.
 TRUNCATE_SD = 3.0
+#: What every replication of a run shares (the clock, the run's settings, the labels of its
+#: tables and stories), so it cannot be drawn per replication.
+FIXED = re.compile(r"(name|description|start|horizon_days|record_every_hours|runs|seed"
+                   r"|names\..*|end_states\.labels\..*|events\.\d+\.(name|at))")
 
 
 class DistributionError(ValueError):
@@ -97,7 +103,9 @@ def parse(value: dict[str, Any], path: str = "") -> Distribution:
     usage = f"write {{ {form} = {shape[form]} }}"
     if not isinstance(args, list) or not args or (wanted and len(args) != wanted):
         raise DistributionError(f"{form} needs {wanted or 'one or more'} values: {usage}")
-    if form != "choice":
+    if form == "choice":
+        _check_choice(args, usage)
+    else:
         if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in args):
             raise DistributionError(f"{form} takes numbers: {usage}")
         if not all(math.isfinite(x) for x in args):
@@ -115,6 +123,38 @@ def parse(value: dict[str, Any], path: str = "") -> Distribution:
     if form == "beta" and (a[0] <= 0 or a[1] <= 0):
         raise DistributionError(f"beta needs positive a and b, got {a}")
     return Distribution(form, tuple(args))
+
+
+def _check_choice(args: list[Any], usage: str) -> None:
+    """A choice is among plain values of one kind: a number never stands for true or false."""
+    kinds = {_kind(x) for x in args}
+    if "" in kinds:
+        raise DistributionError(f"choice takes plain values (numbers, true/false, text or "
+                                f"date-times), not tables or arrays: {usage}")
+    if len(kinds) > 1:
+        raise DistributionError(f"choice mixes {' and '.join(sorted(kinds))}; give values of "
+                                f"one kind: {usage}")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "numbers"
+    if isinstance(value, str):
+        return "text"
+    return "date-times" if isinstance(value, date | time) else ""
+
+
+def check_fixed(found: dict[str, Distribution]) -> None:
+    """Refuse distributions of what cannot vary between the replications of one run."""
+    fixed = [path for path in found if FIXED.fullmatch(path)]
+    if fixed:
+        raise DistributionError(
+            f"{', '.join(fixed)}: cannot be a distribution, write one value; the replications "
+            "of a run share name, description, start, horizon_days, record_every_hours, runs, "
+            "seed, [names], [end_states.labels], and each event's name and `at` (its `day` may "
+            "vary)")
 
 
 def _posterior(file: Any, path: str) -> Distribution:
@@ -155,8 +195,8 @@ def put(tree: Any, path: str, value: Any) -> None:
     """Set the value at a dotted path of a raw tree, in place."""
     *parents, last = path.split(".")
     node = tree
-    for key in parents:
-        node = node[int(key)] if isinstance(node, list) else node[key]
+    for key in parents:  # a table the file leaves out (all defaults) is made
+        node = node[int(key)] if isinstance(node, list) else node.setdefault(key, {})
     if isinstance(node, list):
         node[int(last)] = value
     else:

@@ -30,7 +30,7 @@ class QuantilesOnly(Mapping[str, np.ndarray]):
     """The `series` of an ensemble run with `--series quantiles`: asking for one says why not."""
 
     def __getitem__(self, name: str) -> np.ndarray:
-        from sim.results import ResultsError
+        from sim.errors import ResultsError
 
         raise ResultsError(f"series {name!r}: this ensemble kept only per-time quantiles "
                            "(sim run --series quantiles); this needs every replication's series: "

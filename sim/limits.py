@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.scenario_files import ScenarioError
+from sim.errors import ScenarioError
 
 if TYPE_CHECKING:
     from sim.params import ScenarioParams
@@ -51,8 +51,6 @@ MAX_EVENTS_PER_REPLICATION = 10**7
 #: Events of a whole command: about 10 microseconds each, so 10^11 is some two weeks of one
 #: core, hours on a large cluster. A million runs of the baseline take about 6 x 10^8.
 MAX_TOTAL_EVENTS = 10**11
-#: Worker processes on one machine: more than a thousand is a typing mistake, not a machine.
-MAX_WORKERS = 1024
 #: Generations of a calibration: sequential Monte Carlo settles in a handful.
 MAX_GENERATIONS = 100
 #: Values of one swept parameter, and points of a sweep's grid (each point is an ensemble).
@@ -62,8 +60,10 @@ MAX_GRID_POINTS = 10_000
 #: other programs and for what the estimate leaves out).
 MEMORY_SHARE = 0.8
 
-# Bounds on observed-data files: a few hundred dated rows of a few numbers each.
-MAX_OBSERVED_BYTES = 64 * 2**20
+# Bounds on input files.
+#: Largest scenario, observed or posterior file read, in bytes (a real one is a few kB).
+MAX_INPUT_BYTES = 10_000_000
+#: An observed row holds a time and a few numbers.
 MAX_OBSERVED_LINE_CHARS = 100_000
 
 # The estimate's constants (measured on the shipped scenarios; tests/test_limits.py holds the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,16 +13,15 @@ from typing import TextIO
 
 import numpy as np
 
-from sim.limits import MAX_OBSERVED_BYTES, MAX_OBSERVED_LINE_CHARS
+from sim.errors import InputError, ObservedError
+from sim.inputs import read_bytes
+from sim.limits import MAX_OBSERVED_LINE_CHARS
 
 #: Series that only ever grow: their observed values must not decrease.
 CUMULATIVE = ("departed", "killed", "incidents", "issues_settled")
 #: Header names taken as the time column, in this order of preference.
 TIME_COLUMNS = ("time", "datetime", "date", "timestamp")
 
-
-class ObservedError(ValueError):
-    """An observed-data file that cannot be used, with a message naming the file and the row."""
 
 
 @dataclass(frozen=True)
@@ -83,19 +83,14 @@ def read(path: str | Path, start: datetime, horizon_days: float, column: str | N
 
 
 def _lines(path: Path) -> list[list[str]]:
-    if path.is_dir():
-        raise ObservedError(f"{path}: is a folder; give a CSV file of observed values")
-    if not path.is_file():
-        raise ObservedError(f"{path}: no such observed-data file")
-    if path.stat().st_size > MAX_OBSERVED_BYTES:
-        raise ObservedError(f"{path}: {path.stat().st_size:,} bytes; an observed-data file may "
-                            f"hold at most {MAX_OBSERVED_BYTES // 2**20} MB (dated rows of a few "
-                            "numbers)")
     try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            lines = list(csv.reader(_capped(f, path)))
+        text = read_bytes(path, "observed-data file").decode("utf-8-sig")
+        lines = list(csv.reader(_capped(io.StringIO(text, newline=""), path), strict=True))
+    except InputError as err:
+        raise ObservedError(str(err)) from None
     except (UnicodeDecodeError, csv.Error) as err:
-        raise ObservedError(f"{path}: not a readable CSV text file ({err})") from None
+        why = "a quote is opened and never closed" if "end of data" in str(err) else err
+        raise ObservedError(f"{path}: not a readable CSV text file ({why})") from None
     if not lines or not any(h.strip() for h in lines[0]):
         raise ObservedError(f"{path}: empty; it needs a header (e.g. time,value) and rows")
     if not any(c.strip() for row in lines[1:] for c in row):

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from fnmatch import fnmatch
 from pathlib import Path
 
-from sim.scenario_files import ScenarioError
+from sim.errors import ScenarioError
 from sim.text import printable
 
 #: Kinds of folders the program writes; each manifest.json says which one it is.
@@ -74,9 +74,6 @@ def default_out(kind: str, name: str | None = None) -> Path:
         return Path("results") / slug(name) / stamp()
     return Path("results") / slug(name) / f"{kind}-{stamp()}"
 
-
-class ResultsError(ValueError):
-    """A results folder that cannot be written or read, with a message for people."""
 
 
 #: Folders written before manifests said who made them: the files that show it, and all the

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
-from typing import Annotated, Literal
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -59,7 +59,20 @@ MAX_RECORD_POINTS = limits.MAX_RECORD_POINTS
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    """Values of the types written: true is not 1, "3" is not 3 (TOML has typed values)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _whole_numbers(cls, data: Any) -> Any:
+        """3.0 is a whole number (a posterior file holds floats); true and 3.5 are not."""
+        if not isinstance(data, dict):
+            return data
+        whole = {key: int(value) for key, value in data.items()
+                 if isinstance(value, float) and value.is_integer() and key in cls.model_fields
+                 and cls.model_fields[key].annotation is int}
+        return {**data, **whole} if whole else data
 
 
 class WorldParams(Strict):
@@ -250,6 +263,17 @@ class ScenarioParams(Strict):
     @model_validator(mode="after")
     def _bounded_work(self) -> ScenarioParams:
         limits.check_replication(self)
+        return self
+
+    @model_validator(mode="after")
+    def _in_calendar(self) -> ScenarioParams:
+        """Every date of the run, and a day either side, must be a date (years 1 to 9999)."""
+        try:
+            self.start - timedelta(days=1)
+            self.start + timedelta(days=self.horizon_days + 1)
+        except OverflowError:
+            raise ValueError("start plus horizon_days leaves the calendar (years 1 to 9999)"
+                             ) from None
         return self
 
     @model_validator(mode="after")

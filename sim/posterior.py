@@ -5,7 +5,9 @@ from __future__ import annotations
 import copy
 import csv
 import hashlib
+import io
 import math
+import os
 import shutil
 from functools import lru_cache
 from pathlib import Path
@@ -15,9 +17,12 @@ import numpy as np
 import tomli_w
 
 from sim import distributions as dist
+from sim.errors import InputError
+from sim.inputs import check_regular, read_bytes
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
+
 
 #: A posterior file's parameter columns are named `param.<dotted.path>`, as in outcomes.csv.
 PREFIX = "param."
@@ -28,18 +33,22 @@ COPIES = "posteriors"
 def read_table(file: str) -> dict[str, tuple[float, ...]]:
     """The `param.` columns of a posterior file, every cell checked to be a finite number."""
     path = Path(file)
-    if not path.is_file():
-        problem = "is not a regular file" if path.exists() else "does not exist"
-        raise ValueError(f"posterior file {file} {problem}")
-    stat = path.stat()
+    if not os.path.lexists(path):
+        raise ValueError(f"posterior file {file} does not exist")
+    try:
+        stat = check_regular(path, "posterior file (CSV)")
+    except InputError as err:
+        raise ValueError(f"posterior file {err}") from None
     return _read(str(path), stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=16)
 def _read(file: str, mtime_ns: int, size: int) -> dict[str, tuple[float, ...]]:
     try:
-        with open(file, newline="", encoding="utf-8") as f:
-            lines = list(csv.reader(f))
+        text = read_bytes(Path(file), "posterior file (CSV)").decode("utf-8-sig")
+        lines = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except InputError as err:
+        raise ValueError(f"posterior file {err}") from None
     except (UnicodeDecodeError, csv.Error) as err:
         raise ValueError(f"posterior file {file} is not a readable CSV file: {err}") from None
     except OSError as err:
@@ -103,7 +112,7 @@ def anchor(tree: Any, folder: Path) -> None:
     items: Any = ()
     if isinstance(tree, dict):
         if len(tree) == 1 and isinstance(tree.get("posterior"), str) and tree["posterior"]:
-            tree["posterior"] = str((folder / tree["posterior"]).resolve())
+            tree["posterior"] = os.path.realpath(folder / tree["posterior"])
             return
         items = tree.values()
     elif isinstance(tree, list):
@@ -148,8 +157,8 @@ def portable(tree: dict[str, Any], found: dict[str, Any]) -> tuple[dict[str, Any
 def save_scenario(scenario: Scenario, folder: Path) -> None:
     """scenario.toml and a copy of each posterior file it draws from, so that the folder is
     enough to run it again; refused if a posterior file changed since it was read."""
+    from sim.errors import ScenarioError
     from sim.scenario import load
-    from sim.scenario_files import ScenarioError
 
     tree, copies = portable(scenario.raw, scenario.distributions)
     for name, file in copies.items():

@@ -16,9 +16,10 @@ import numpy as np
 
 from sim import replacing
 from sim.ensemble import Ensemble, QuantilesOnly
+from sim.errors import ResultsError
 from sim.model import BOOLEAN_OUTCOMES, OUTCOMES, SERIES
 from sim.outcomes import OutcomeTable
-from sim.outpaths import ResultsError, is_sim_folder, replace_problem, special_folder
+from sim.outpaths import is_sim_folder, replace_problem, special_folder
 from sim.posterior import save_scenario
 from sim.scenario import Scenario, ScenarioError, load
 from sim.stats import summarise
@@ -163,7 +164,9 @@ def _parse(name: str, text: str) -> Any:
 def _read_outcomes(f: TextIO) -> OutcomeTable:
     """outcomes.csv back as a table, column by column (no dict is made for any row)."""
     reader = csv.reader(f)
-    names = next(reader)
+    names = next(reader, None)
+    if names is None:
+        raise ValueError("outcomes.csv is empty")
     columns: list[list[Any]] = [[] for _ in names]
     appends = [column.append for column in columns]
     count = 0
@@ -195,7 +198,8 @@ def read(folder: Path) -> tuple[Ensemble, dict[str, Any]]:
             arrays = {k: npz[k] for k in SERIES}
             levels = tuple(float(q) for q in npz["quantile_levels"]) \
                 if "quantile_levels" in npz.files else ()
-    except (ValueError, KeyError, TypeError, OSError, zipfile.BadZipFile) as err:
+    except (ValueError, KeyError, TypeError, OSError, RecursionError,
+            zipfile.BadZipFile) as err:  # RecursionError: JSON nested thousands deep
         raise ResultsError(f"{folder}: a damaged results folder ({type(err).__name__}: {err}); "
                            "run the scenario again") from None
     if levels:  # written by `sim run --series quantiles`: (levels, T) arrays

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sim import distributions as dist
 from sim import posterior
 from sim.params import ScenarioParams
-from sim.scenario_files import ScenarioError, merge, resolve
+from sim.scenario_files import ScenarioError, check_tree, merge, resolve
 
 __all__ = ["Scenario", "ScenarioError", "from_tree", "load", "merge"]
 
@@ -129,7 +129,9 @@ def load(path: str | Path) -> Scenario:
 def from_tree(tree: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate a raw scenario tree; every distribution must give valid values at its edges."""
     try:
+        check_tree(tree)
         found = dist.find(tree)
+        dist.check_fixed(found)
         posterior.check_columns(found)
     except ValueError as err:
         raise ScenarioError(f"{source}: {err}") from None

@@ -2,42 +2,78 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from sim import distributions as dist
 from sim import posterior
+from sim.errors import InputError, ScenarioError
+from sim.inputs import read_bytes
 
+#: How many files an `extends` chain may hold, and how deeply tables and arrays may nest
+#: (the shipped scenarios use 2 and 4; deeper is a mistake or an attack on the recursion).
+MAX_EXTENDS = 32
+MAX_DEPTH = 32
 
-class ScenarioError(ValueError):
-    """A scenario that cannot be used, with a message meant for the person who wrote it."""
 
 
 def _read(path: Path) -> dict[str, Any]:
-    if path.is_dir():
-        raise ScenarioError(f"{path}: is a folder; give a scenario file (.toml)")
-    if not path.is_file():
-        raise ScenarioError(f"{path}: no such scenario file")
-    data = path.read_bytes()
+    try:
+        data = read_bytes(path, "scenario file")
+    except InputError as err:
+        raise ScenarioError(str(err)) from None
     if not data.strip():
         raise ScenarioError(f"{path}: the file is empty; a scenario needs at least "
                             "`name`, `start` and `horizon_days`")
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        tree = tomllib.loads(data.decode("utf-8-sig"))  # a byte-order mark is not an error
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: not a text (UTF-8) TOML file") from None
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path}: TOML syntax error: {err}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: tables or arrays nested too deeply (at most "
+                            f"{MAX_DEPTH} levels)") from None
+    try:
+        check_tree(tree)
+    except ScenarioError as err:
+        raise ScenarioError(f"{path}: {err}") from None
+    return tree
+
+
+def check_tree(tree: dict[str, Any]) -> None:
+    """Tables and arrays nest at most MAX_DEPTH deep, and no key holds a dot (a parameter's
+    dotted path, e.g. negotiation.issues.security, must name one value)."""
+    todo: list[tuple[Any, str, int]] = [(tree, "", 0)]
+    while todo:
+        node, where, depth = todo.pop()
+        if depth > MAX_DEPTH:
+            raise ScenarioError(f"{where}: tables or arrays nested too deeply (at most "
+                                f"{MAX_DEPTH} levels)")
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if "." in key and where != "events":  # [events."name"] names an event
+                    raise ScenarioError(f"{where or 'the top level'}: the name {key!r} holds a "
+                                        "dot; names cannot contain '.' (it separates the parts "
+                                        "of a path such as negotiation.issues.security)")
+                todo.append((value, f"{where}.{key}" if where else key, depth + 1))
+        elif isinstance(node, list):
+            todo.extend((v, f"{where}.{i}", depth + 1) for i, v in enumerate(node))
 
 
 def resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """The file's tree merged over whatever it `extends` (recursively)."""
-    real = path.resolve()
+    tree = _read(path)  # first: it refuses a symlink loop, which resolve() cannot follow
+    real = Path(os.path.realpath(path))
     if real in seen:
         chain = " -> ".join(p.name for p in (*seen, real))
         raise ScenarioError(f"{path}: `extends` goes round in a cycle: {chain}")
-    tree = _read(path)
+    if len(seen) >= MAX_EXTENDS:
+        raise ScenarioError(f"{seen[0]}: `extends` chains more than {MAX_EXTENDS} files "
+                            f"(number {MAX_EXTENDS + 1} is {path}); at most {MAX_EXTENDS} are "
+                            "allowed")
     posterior.anchor(tree, path.parent)
     parent = tree.pop("extends", None)
     if parent is None:
@@ -45,7 +81,7 @@ def resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if not isinstance(parent, str):
         raise ScenarioError(f"{path}: `extends` must be a file name in quotes")
     parent_path = path.parent / parent
-    if not parent_path.is_file():
+    if parent_path.is_dir() or not os.path.lexists(parent_path):
         problem = "is a folder" if parent_path.is_dir() else "does not exist"
         raise ScenarioError(f"{path}: extends {parent!r}, but {parent_path} {problem}")
     base = resolve(parent_path, (*seen, real))

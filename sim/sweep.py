@@ -109,7 +109,7 @@ def _value(text: str) -> Any:
     """A TOML value (0.5, 1_000, true, "text"); anything else is taken as plain text."""
     try:
         return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):  # RecursionError: [[[... thousands deep
         return text
 
 

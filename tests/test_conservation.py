@@ -61,7 +61,9 @@ def test_population_is_conserved_and_nothing_goes_negative(overrides, seed):
     for name in ("residents", "waiting", "departed", "killed", "incidents", "issues_settled"):
         assert np.all(s[name] >= 0), name
     for name in ("tension", "trust", "hunger"):
-        assert np.all((s[name] >= -1e-12) & (s[name] <= 1 + 1e-12)), name
+        # an event up to 1e-9 days after a record time counts at that time (World.series), so
+        # a share can be extrapolated back past 0 or 1 by about rate x 1e-9
+        assert np.all((s[name] >= -1e-9) & (s[name] <= 1 + 1e-9)), name
     assert np.all(np.diff(s["departed"]) >= 0) and np.all(np.diff(s["killed"]) >= 0)
     out = rep.outcomes
     assert 0 <= out["departed_share"] <= 1

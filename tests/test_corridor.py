@@ -73,3 +73,14 @@ def test_a_huge_capacity_still_lets_the_clock_move_on():
         total = rep.series["residents"] + rep.series["waiting"] + rep.series["departed"]
         assert np.all(total + rep.series["killed"] == 50_000)
         assert rep.outcomes["departed_share"] > 0.9
+
+
+def test_corridor_closing_in_the_instant_people_join():
+    """Regression: a closure at the very time of a decision step interrupted the closed
+    corridor's wait, a traceback for a scenario `sim check` accepts."""
+    sc = scenario({"outflow": {"distrust_hazard_per_day": 1.0},
+                   "events": [{"name": "opens", "day": 0.0, "set": {"corridor_open": True}},
+                              {"name": "closes", "day": 1.0, "set": {"corridor_open": False}}]},
+                  horizon_days=3)
+    s = run_replication(sc, 0, 0).series
+    assert np.all(s["residents"] + s["waiting"] + s["departed"] + s["killed"] == 10_000)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import math
+import os
+import re
 import sys
 import tomllib
 from collections.abc import Callable
@@ -13,21 +16,48 @@ from typing import Any
 import click
 
 from sim import __version__, limits
-from sim.observed import ObservedError
+from sim.errors import ObservedError, ResultsError
 from sim.outpaths import MADE_BY
-from sim.results import ResultsError
 from sim.scenario import Scenario, ScenarioError, load
 from sim.text import literal_figure_text, printable
 
 #: Options several commands share, written once.
 #: Replications of one ensemble: at most 10^9 (sim/limits.py), refused while parsing.
 RUNS = click.IntRange(1, limits.MAX_RUNS)
-WORKERS = click.option("--workers", type=click.IntRange(1, limits.MAX_WORKERS),
-                       help="Processes [default: all cores].")
+WORKERS = click.option("--workers", type=click.IntRange(min=1),
+                       callback=lambda ctx, param, value: at_most_4_per_core(value),
+                       help="Processes [default: all cores; at most 4 per core].")
 SEED = click.option("--seed", type=click.IntRange(min=0),
                     help="Random seed [default: the scenario's].")
 FORCE = click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
 NO_FIGURES = click.option("--no-figures", is_flag=True, help="Skip drawing the figures.")
+#: A Dask scheduler's address: [tcp|tls|ws|wss|ucx://]HOST:PORT, HOST a name, IPv4 or [IPv6].
+ADDRESS = re.compile(r"((tcp|tls|ws|wss|ucx)://)?([\w.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})")
+
+
+def scheduler_address(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """Refuse an address Dask cannot parse before anything starts (or is written)."""
+    found = ADDRESS.fullmatch(value) if value is not None else None
+    if value is not None and not (found and 0 < int(found[4]) < 65536):
+        raise click.BadParameter(f"{value!r} is not a scheduler address; write "
+                                 "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")
+    return value
+
+
+def at_most_4_per_core(workers: int | None) -> int | None:
+    """More than 4 processes per core only thrash, and a pool forks all of them at once."""
+    most = 4 * (os.cpu_count() or 1)
+    if workers is not None and workers > most:
+        raise click.BadParameter(f"{workers} is more than 4 processes per core ({most} here)",
+                                 param_hint="'--workers'")
+    return workers
+
+
+def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> Any:
+    """click's FloatRange lets nan through (every comparison with nan is false)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -12,15 +12,16 @@ from sim.commands.common import (
     RUNS,
     SEED,
     WORKERS,
+    finite,
     friendly,
     new_manifest,
     scenario_inputs,
     with_progress,
 )
+from sim.errors import ResultsError
 from sim.limits import MAX_GENERATIONS, check_work
 from sim.model import SERIES
 from sim.outpaths import default_out
-from sim.results import ResultsError
 from sim.scenario import Scenario, load
 from sim.text import printable
 
@@ -99,7 +100,7 @@ def validate_command(source: Path, observed: Path, series: str, column: str | No
 @_OBSERVED
 @click.option("--params", required=True,
               help="Uncertain parameters to calibrate, comma-separated dotted paths.")
-@click.option("--keep", type=click.FloatRange(0, 1, min_open=True), default=0.05,
+@click.option("--keep", type=click.FloatRange(0, 1, min_open=True), default=0.05, callback=finite,
               show_default=True, help="Share of replications kept: those closest to the data.")
 @_SERIES
 @_COLUMN

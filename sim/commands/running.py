@@ -21,11 +21,12 @@ from sim.commands.common import (
     new_manifest,
     scenario_and_seed,
     scenario_inputs,
+    scheduler_address,
     with_progress,
 )
+from sim.errors import ResultsError
 from sim.interrupts import Terminated, is_full, kept, no_space, sigterm_as_ctrl_c, stopped
 from sim.outpaths import default_out
-from sim.results import ResultsError
 from sim.scenario import ScenarioError, load
 from sim.text import printable
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 @click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local",
               show_default=True, help="Where replications run (dask: a LocalCluster, or the "
               "--scheduler).")
-@click.option("--scheduler", metavar="ADDRESS",
+@click.option("--scheduler", metavar="ADDRESS", callback=scheduler_address,
               help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask).")
 @click.option("--series", type=click.Choice(["full", "quantiles"]),
               help="Keep every replication's series, or only per-time quantiles (memory stays "

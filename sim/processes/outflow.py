@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Generator as Process
 
@@ -71,7 +72,9 @@ def corridor(env: simpy.Environment, world: World) -> Process[simpy.Event, objec
             if armed is changed:
                 changed.callbacks.remove(cut)  # type: ignore[union-attr]
             armed = None
-            yield changed
+            # a change that fired in the instant people joined interrupts here: look again
+            with contextlib.suppress(simpy.Interrupt):
+                yield changed
             continue
         if armed is not changed:
             changed.callbacks.append(cut)  # type: ignore[union-attr]
