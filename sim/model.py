@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import simpy
 
-from sim.params import ScenarioParams, event_day
+from sim.param_events import event_day
+from sim.params import ScenarioParams
 from sim.processes.ceasefire import ceasefire
 from sim.processes.negotiation import negotiation
 from sim.processes.outflow import corridor, decisions

@@ -2,77 +2,24 @@
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
+from datetime import timedelta
+from typing import Annotated
 
-from pydantic import (
-    AfterValidator,
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
-)
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
-from sim import limits
+from sim import limits, workload
 from sim.outpaths import slug
-
-Share = Annotated[float, Field(ge=0, le=1)]
-Change = Annotated[float, Field(ge=-1, le=1)]
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
-
-
-def _within(low: float = -math.inf, high: float = math.inf, allowed: str = "") -> AfterValidator:
-    """A bound of sim/limits.py, refused with what is allowed in words."""
-
-    def check(value: float) -> float:
-        if not low <= value <= high:
-            raise ValueError(f"must be {allowed}")
-        return value
-
-    return AfterValidator(check)
-
-
-#: Half-lives and waits in days: at least a minute (see sim/limits.py).
-Minutes = Annotated[float, _within(limits.MINUTE_DAYS, allowed="at least a minute (0.000694 days)")]
-#: Steps and rounds in hours: at least a minute.
-MinuteHours = Annotated[float, _within(limits.MIN_STEP_HOURS,
-                                       allowed="at least a minute (0.0167 hours)")]
-
-#: World variables a timeline event may `set` or `add` to, with their kind.
-WORLD_VARIABLES: dict[str, str] = {
-    "tension": "share",
-    "trust": "share",
-    "supplies_person_days": "amount",
-    "peacekeepers": "amount",
-    "mediator_pressure": "amount",
-    "corridor_capacity_per_hour": "amount",
-    "corridor_open": "switch",
-    "aid_access_open": "switch",
-}
-
-#: Upper bound on recorded times per series (memory: runs x points x series, float32).
-MAX_RECORD_POINTS = limits.MAX_RECORD_POINTS
-
-
-class Strict(BaseModel):
-    """Values of the types written: true is not 1, "3" is not 3 (TOML has typed values)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _whole_numbers(cls, data: Any) -> Any:
-        """3.0 is a whole number (a posterior file holds floats); true and 3.5 are not."""
-        if not isinstance(data, dict):
-            return data
-        whole = {key: int(value) for key, value in data.items()
-                 if isinstance(value, float) and value.is_integer() and key in cls.model_fields
-                 and cls.model_fields[key].annotation is int}
-        return {**data, **whole} if whole else data
+from sim.param_events import EventSpec, event_day
+from sim.param_types import (
+    Change,
+    MinuteHours,
+    Minutes,
+    NonNegative,
+    Positive,
+    Share,
+    Strict,
+    within,
+)
 
 
 class WorldParams(Strict):
@@ -126,7 +73,7 @@ class NegotiationParams(Strict):
 
 
 class CeasefireParams(Strict):
-    base_incidents_per_day: Annotated[float, Field(ge=0), _within(
+    base_incidents_per_day: Annotated[float, Field(ge=0), within(
         high=limits.MAX_INCIDENTS_PER_DAY, allowed="at most 1,000 a day")] = 0.5
     tension_incident_weight: NonNegative = 1
     self_excitation_share: Annotated[float, Field(ge=0, lt=1)] = 0.3
@@ -158,7 +105,7 @@ class OutflowParams(Strict):
 class SuppliesParams(Strict):
     comfortable_supply_days: Positive = 14
     aid_access_open: bool = True
-    convoys_per_day: Annotated[float, Field(ge=0), _within(
+    convoys_per_day: Annotated[float, Field(ge=0), within(
         high=limits.MAX_CONVOYS_PER_DAY, allowed="at most 1,000 a day")] = 0.3
     convoy_person_days: NonNegative = 50_000
     hunger_tension_weight: Share = 0.3
@@ -189,47 +136,14 @@ class Names(Strict):
     talks_venue: str = "the talks venue"
 
 
-class EventSpec(Strict):
-    name: str
-    at: AwareDatetime | None = None
-    day: NonNegative | None = None
-    set: dict[str, float | bool] = Field(default_factory=dict)
-    add: dict[str, float] = Field(default_factory=dict)
-    evacuate_people: NonNegative = 0
-    killed_people: NonNegative = 0
-    round: bool = False
-
-    @model_validator(mode="after")
-    def _effects(self) -> EventSpec:
-        if (self.at is None) == (self.day is None):
-            raise ValueError("give the event exactly one of `at` (a date-time) or `day`")
-        for verb, changes in (("set", self.set), ("add", self.add)):
-            for key, value in changes.items():
-                kind = WORLD_VARIABLES.get(key)
-                if kind is None:
-                    allowed = ", ".join(WORLD_VARIABLES)
-                    raise ValueError(f"`{verb}` names unknown world variable {key!r}; "
-                                     f"allowed: {allowed}")
-                if (kind == "switch") != isinstance(value, bool):
-                    want = "true or false" if kind == "switch" else "a number"
-                    raise ValueError(f"`{verb}.{key}` must be {want}")
-                if kind == "switch" and verb == "add":
-                    raise ValueError(f"`add.{key}`: a switch can only be `set`")
-                if kind == "share" and verb == "set" and not 0 <= value <= 1:
-                    raise ValueError(f"`set.{key}` must be between 0 and 1")
-                if kind == "amount" and verb == "set" and value < 0:
-                    raise ValueError(f"`set.{key}` must be 0 or more")
-        return self
-
-
 class ScenarioParams(Strict):
     name: str
     description: str = ""
     start: AwareDatetime
-    horizon_days: Annotated[float, Field(gt=0), _within(
+    horizon_days: Annotated[float, Field(gt=0), within(
         high=limits.MAX_HORIZON_DAYS, allowed="at most a century (36,525 days)")]
     record_every_hours: Positive = 6
-    runs: Annotated[int, Field(ge=1), _within(high=limits.MAX_RUNS,
+    runs: Annotated[int, Field(ge=1), within(high=limits.MAX_RUNS,
                                               allowed="at most 10^9 (1,000,000,000)")] = 200
     seed: int = Field(default=2023, ge=0)
     world: WorldParams = WorldParams()
@@ -254,15 +168,15 @@ class ScenarioParams(Strict):
     @model_validator(mode="after")
     def _record_points(self) -> ScenarioParams:
         points = self.horizon_days * 24 / self.record_every_hours
-        if points > MAX_RECORD_POINTS:
+        if points > limits.MAX_RECORD_POINTS:
             raise ValueError(f"horizon_days / record_every_hours gives {points:.3g} recorded "
-                             f"times per series; at most {MAX_RECORD_POINTS:,} are allowed "
+                             f"times per series; at most {limits.MAX_RECORD_POINTS:,} are allowed "
                              "(record less often or shorten the horizon)")
         return self
 
     @model_validator(mode="after")
     def _bounded_work(self) -> ScenarioParams:
-        limits.check_replication(self)
+        workload.check_replication(self)
         return self
 
     @model_validator(mode="after")
@@ -284,14 +198,3 @@ class ScenarioParams(Strict):
                 raise ValueError(f"events.{i} ({event.name!r}) falls on day {day:.2f}, outside "
                                  f"the horizon [0, {self.horizon_days:g}) after `start`")
         return self
-
-
-def event_day(event: EventSpec, start: datetime) -> float:
-    """Days from the scenario start at which an event happens."""
-    if event.day is not None:
-        return event.day
-    assert event.at is not None
-    return (event.at - start).total_seconds() / 86_400
-
-
-EndState = Literal["renewed_war", "exodus", "reintegration", "unresolved"]

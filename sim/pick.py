@@ -158,8 +158,8 @@ def tell_picks(source: Path, picks: Sequence[str], runs: int | None = None,
         ens, _ = read(source)
     else:
         from sim.ensemble import run_ensemble
-        from sim.limits import check_work
         from sim.scenario import load
+        from sim.workload import check_work
 
         sc = load(source)
         runs = runs or sc.params.runs

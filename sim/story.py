@@ -12,7 +12,8 @@ from typing import NamedTuple
 import numpy as np
 
 from sim.model import Replication, record_times
-from sim.params import EventSpec, ScenarioParams, event_day
+from sim.param_events import EventSpec, event_day
+from sim.params import ScenarioParams
 from sim.scenario import Scenario
 from sim.text import printable_lines
 from sim.world import Record

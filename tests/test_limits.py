@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 import simpy
 
-from sim import limits
-from sim.limits import LimitError, check_work, estimate, events_per_replication
+from sim import limits, workload
 from sim.model import run_replication
 from sim.scenario import Scenario, ScenarioError, load, merge
+from sim.workload import LimitError, check_work, estimate, events_per_replication
 
 from conftest import ROOT, scenario
 
@@ -126,13 +126,13 @@ def test_too_many_events_in_all_are_refused_whatever_the_memory() -> None:
 
 
 def test_available_memory_is_a_positive_number_of_bytes() -> None:
-    free = limits.available_memory()
+    free = workload.available_memory()
     assert math.isinf(free) or free > 2**20
 
 
 def test_available_memory_keeps_within_the_address_space_limit() -> None:
     code = ("import resource; resource.setrlimit(resource.RLIMIT_AS, (2**31, 2**31)); "
-            "from sim.limits import available_memory; print(available_memory())")
+            "from sim.workload import available_memory; print(available_memory())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert 0 < float(out.stdout) < 2**31

@@ -54,8 +54,8 @@ def compare(inputs: tuple[Path, ...], runs: int | None, seed: int | None, worker
     import json
 
     from sim import compare as comparing
-    from sim.limits import check_work
     from sim.results import atomic_folder, check_target
+    from sim.workload import check_work
 
     if len(inputs) < 2:
         raise click.UsageError("give at least two scenario files or results folders")
@@ -125,9 +125,9 @@ def sweep(scenario: Path, sets: tuple[str, ...], runs: int | None, seed: int | N
     import json
 
     from sim import sweep as sweeping
-    from sim.limits import check_work
     from sim.posterior import save_scenario
     from sim.results import atomic_folder, check_target
+    from sim.workload import check_work
 
     sc = load(scenario)
     axes = [sweeping.parse_set(text) for text in sets]

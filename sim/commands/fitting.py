@@ -19,11 +19,12 @@ from sim.commands.common import (
     with_progress,
 )
 from sim.errors import ResultsError
-from sim.limits import MAX_GENERATIONS, check_work
+from sim.limits import MAX_GENERATIONS
 from sim.model import SERIES
 from sim.outpaths import default_out
 from sim.scenario import Scenario, load
 from sim.text import printable
+from sim.workload import check_work
 
 _OBSERVED = click.option("--observed", required=True, type=click.Path(path_type=Path),
                          help="CSV of observed values: a `time` column (with UTC offset) and a "

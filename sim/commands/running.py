@@ -73,7 +73,7 @@ def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int 
       sim run --resume results/mine
       sim run scenarios/baseline.toml --runs 100000 --series quantiles --executor dask
     """
-    from sim import checkpoint, limits, results
+    from sim import checkpoint, results, workload
     from sim.ensemble import chunks, run_ensemble
     from sim.executors import ExecutorError
     from sim.report import table
@@ -94,7 +94,7 @@ def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int 
     runs = runs or sc.params.runs
     seed = sc.params.seed if seed is None else seed
     series = series or "full"
-    limits.check_work([(sc, runs)], series, workers, chunk_size, quantiles_option=True)
+    workload.check_work([(sc, runs)], series, workers, chunk_size, quantiles_option=True)
     out = out or default_out("run", sc.name)
     inputs = scenario_inputs(sc)
     results.check_target(out, force, inputs)

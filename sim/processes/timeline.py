@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import simpy
 
-from sim.params import WORLD_VARIABLES, EventSpec
+from sim.param_events import WORLD_VARIABLES, EventSpec
 from sim.world import Record, World
 
 
