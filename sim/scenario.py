@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import hashlib
 import math
@@ -32,6 +33,8 @@ class Scenario:
     params: ScenarioParams
     distributions: dict[str, dist.Distribution] = field(default_factory=dict)
     source: str = "<scenario>"
+    #: The files it was read from: the scenario file, then each file it extends.
+    files: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -123,7 +126,9 @@ def _replaced(node: Any, keys: list[str], value: Any) -> Any:
 def load(path: str | Path) -> Scenario:
     """Read, resolve and validate a scenario file."""
     path = Path(path)
-    return from_tree(resolve(path), str(path))
+    read: list[Path] = []
+    tree = resolve(path, read=read)
+    return dataclasses.replace(from_tree(tree, str(path)), files=tuple(map(str, read)))
 
 
 def from_tree(tree: dict[str, Any], source: str = "<scenario>") -> Scenario:

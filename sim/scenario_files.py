@@ -18,7 +18,6 @@ MAX_EXTENDS = 32
 MAX_DEPTH = 32
 
 
-
 def _read(path: Path) -> dict[str, Any]:
     try:
         data = read_bytes(path, "scenario file")
@@ -63,9 +62,13 @@ def check_tree(tree: dict[str, Any]) -> None:
             todo.extend((v, f"{where}.{i}", depth + 1) for i, v in enumerate(node))
 
 
-def resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """The file's tree merged over whatever it `extends` (recursively)."""
+def resolve(path: Path, seen: tuple[Path, ...] = (), read: list[Path] | None = None
+            ) -> dict[str, Any]:
+    """The file's tree merged over whatever it `extends` (recursively); each file read is
+    appended to `read`."""
     tree = _read(path)  # first: it refuses a symlink loop, which resolve() cannot follow
+    if read is not None:
+        read.append(path)
     real = Path(os.path.realpath(path))
     if real in seen:
         chain = " -> ".join(p.name for p in (*seen, real))
@@ -84,7 +87,7 @@ def resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if parent_path.is_dir() or not os.path.lexists(parent_path):
         problem = "is a folder" if parent_path.is_dir() else "does not exist"
         raise ScenarioError(f"{path}: extends {parent!r}, but {parent_path} {problem}")
-    base = resolve(parent_path, (*seen, real))
+    base = resolve(parent_path, (*seen, real), read)
     try:
         return merge(base, tree)
     except ScenarioError as err:

@@ -269,3 +269,16 @@ def test_failed_write_keeps_the_old_folder(tmp_path: Path) -> None:
         raise RuntimeError("disk trouble")
     assert sorted(p.name for p in out.iterdir()) == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_the_inputs_of_a_scenario_are_every_file_it_was_read_from() -> None:
+    from sim.commands.common import scenario_inputs
+    from sim.scenario import load
+
+    team = load(ROOT / "exercises" / "class" / "team_a_robust_mandate.toml")
+    assert [p.name for p in scenario_inputs(team)] == ["team_a_robust_mandate.toml",
+                                                       "baseline.toml"]
+    calibrated = load(ROOT / "scenarios" / "historical_2023_calibrated.toml")
+    assert [p.name for p in scenario_inputs(calibrated)] == [
+        "historical_2023_calibrated.toml", "historical_2023.toml",
+        "historical_2023_posterior.csv"]

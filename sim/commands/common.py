@@ -7,7 +7,6 @@ import math
 import os
 import re
 import sys
-import tomllib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,18 +116,5 @@ def new_manifest(kind: str, **more: Any) -> dict[str, Any]:
 def scenario_inputs(sc: Scenario) -> list[Path]:
     """The files a scenario was read from (the file, those it extends, posterior CSVs): a
     results folder may not replace a folder holding them."""
-    files: list[Path] = []
-    path = Path(sc.source)
-    while path.is_file() and path.resolve() not in {f.resolve() for f in files}:
-        files.append(path)
-        try:
-            parent = tomllib.loads(path.read_text()).get("extends")
-        except (OSError, ValueError):
-            break
-        if not isinstance(parent, str):
-            break
-        path = path.parent / parent
-    for d in sc.distributions.values():
-        if d.form == "posterior" and isinstance(d.args[0], str | Path):
-            files.append(Path(d.args[0]))
-    return files
+    posteriors = {d.args[0] for d in sc.distributions.values() if d.form == "posterior"}
+    return [Path(f) for f in (*sc.files, *sorted(posteriors))]
