@@ -25,9 +25,9 @@ import numpy as np
 import simpy
 
 import sim
-import sim.model
-from sim.ensemble import run_ensemble
-from sim.scenario import Scenario, load
+import sim.model.replication
+from sim.runs.ensemble import run_ensemble
+from sim.scenario.load import Scenario, load
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -83,19 +83,19 @@ class TimingEnvironment(simpy.Environment):
 
 @contextmanager
 def environment(cls: type[simpy.Environment]) -> Iterator[None]:
-    original = sim.model.simpy.Environment
-    sim.model.simpy.Environment = cls  # type: ignore[misc]
+    original = sim.model.replication.simpy.Environment
+    sim.model.replication.simpy.Environment = cls  # type: ignore[misc]
     try:
         yield
     finally:
-        sim.model.simpy.Environment = original  # type: ignore[misc]
+        sim.model.replication.simpy.Environment = original  # type: ignore[misc]
 
 
 def events_per_replication(sc: Scenario, reps: int = 200) -> float:
     with environment(CountingEnvironment):
         CountingEnvironment.processed = 0
         for r in range(reps):
-            sim.model.run_replication(sc, r, SEED)
+            sim.model.replication.run_replication(sc, r, SEED)
         return CountingEnvironment.processed / reps
 
 
@@ -107,7 +107,7 @@ def us_per_replication(sc: Scenario, reps: int = 200) -> tuple[float, float]:
         TimingEnvironment.seconds = 0.0
         began = time.perf_counter()
         for r in range(reps):
-            sim.model.run_replication(sc, r, SEED)
+            sim.model.replication.run_replication(sc, r, SEED)
         whole = time.perf_counter() - began
         return whole / reps * 1e6, TimingEnvironment.seconds / reps * 1e6
 

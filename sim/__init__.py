@@ -1,6 +1,7 @@
 """peacesim: talks, a fragile ceasefire and a population's outflow, as a discrete-event model."""
 
-from sim.model import OUTCOMES, SERIES, Replication, run_replication
+from sim.model import Replication, run_replication
+from sim.outcomes import OUTCOMES, SERIES
 from sim.scenario import Scenario, ScenarioError, from_tree, load
 
 __version__ = "0.1.0"

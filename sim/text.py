@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from sim.errors import ScenarioError
 
 #: Invisible characters that reorder or hide text on a terminal (bidirectional overrides).
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -60,3 +63,34 @@ def csv_cell(text: str) -> str:
 def csv_text(cell: str) -> str:
     """The text `csv_cell` was given."""
     return cell[1:] if cell.startswith("'") else cell
+
+
+#: A slug is cut to this many characters (and bytes of UTF-8), with a hash of the whole name.
+MAX_CHARS = 80
+MAX_BYTES = 160
+_KEPT = "-_."
+
+
+def slug(name: str) -> str:
+    """A folder name for a scenario name: letters, digits, `-`, `_` and `.`, every other run of
+    characters as one `_`, never starting or ending with `.`, `_` or `-`, at most 80
+    characters. Raises ScenarioError if no letter or digit is left."""
+    text = unicodedata.normalize("NFC", name)
+    parts: list[str] = []
+    for ch in text:
+        if ch in _KEPT or unicodedata.category(ch)[0] in "LN" or (
+                parts and unicodedata.category(ch) in ("Mn", "Mc")):
+            parts.append(ch)
+        elif not parts or parts[-1] != "\0":
+            parts.append("\0")  # one `_` for a run of anything else
+    out = "".join(parts).replace("\0", "_").strip(_KEPT)
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in out):
+        raise ScenarioError(f"name {name[:60]!r}: cannot name a results folder; "
+                            "give it at least one letter or digit")
+    if len(out) > MAX_CHARS or len(out.encode()) > MAX_BYTES:
+        tag = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        cut = out[:MAX_CHARS - len(tag) - 1]
+        while len(cut.encode()) > MAX_BYTES - len(tag) - 1:
+            cut = cut[:-1]
+        out = f"{cut.rstrip(_KEPT)}-{tag}"
+    return out

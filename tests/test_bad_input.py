@@ -13,8 +13,8 @@ from click.testing import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.results import FILES
-from sim.scenario import ScenarioError, load
+from sim.runs.folder import FILES
+from sim.scenario.load import ScenarioError, load
 
 from conftest import cli
 

@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 import tomli_w
 
-from sim.calibrate import calibrate
-from sim.calibrated import calibrated_toml, posterior_csv
-from sim.ensemble import run_ensemble
-from sim.model import run_replication
-from sim.observed import Observed
-from sim.scenario import from_tree, load
-from sim.validate import at_times
+from sim.fitting.calibrate import calibrate
+from sim.fitting.calibrated import calibrated_toml, posterior_csv
+from sim.fitting.observed import Observed
+from sim.fitting.validate import at_times
+from sim.model.replication import run_replication
+from sim.runs.ensemble import run_ensemble
+from sim.scenario.load import from_tree, load
 
 from conftest import START, cli, quiet_tree
 

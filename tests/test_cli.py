@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import sim
-from sim.model import BOOLEAN_OUTCOMES, END_STATES, OUTCOMES, SERIES
-from sim.scenario import load
+from sim.outcomes import BOOLEAN_OUTCOMES, END_STATES, OUTCOMES, SERIES
+from sim.scenario.load import load
 
 from conftest import cli, ok, same_bytes
 
@@ -149,7 +149,7 @@ def test_another_seed_differs(folder: Path, tmp_path: Path) -> None:
 
 
 def test_figures(tmp_path: Path) -> None:
-    pytest.importorskip("sim.plots")
+    pytest.importorskip("sim.figures.standard")
     out = tmp_path / "out"
     result = ok(cli("run", BASELINE, "--runs", "20", "--seed", "3", "--out", out, "--quiet"))
     assert f"Figures: {out / 'figures'}" in result.stdout
@@ -160,14 +160,14 @@ def test_figures(tmp_path: Path) -> None:
 
 
 def test_story() -> None:
-    pytest.importorskip("sim.story")
+    pytest.importorskip("sim.analysis.story")
     result = ok(cli("story", BASELINE, "--replication", "2"))
     assert result.stdout.strip()
     assert "Traceback" not in result.output
 
 
 def test_story_from_a_results_folder(folder: Path) -> None:
-    pytest.importorskip("sim.story")
+    pytest.importorskip("sim.analysis.story")
     from_folder = ok(cli("story", folder, "--replication", "2")).stdout
     from_file = ok(cli("story", BASELINE, "--replication", "2", "--seed", "3")).stdout
     assert from_folder == from_file

@@ -11,9 +11,9 @@ import pytest
 from click.testing import Result
 from matplotlib.image import imread
 
-from sim.compare import _line
-from sim.measures import measures
-from sim.model import END_STATES
+from sim.analysis.compare import _line
+from sim.analysis.measures import measures
+from sim.outcomes import END_STATES
 
 from conftest import ROOT, cli, ok
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim import checkpoint, chunkfile
-from sim.scenario import load
+from sim.runs import checkpoint, chunkfile
+from sim.scenario.load import load
 
 from conftest import cli, ok, same_bytes
 
@@ -148,12 +148,12 @@ def test_sigterm_is_ctrl_c(reference: Path, tmp_path: Path) -> None:
 #: The run, with the writing of series.npz stalled until the test kills it.
 STALLED_WRITE = """
 import pathlib, sys, time
-import sim.results
+import sim.runs.folder
 def stalled(path, *args, **kwargs):
     pathlib.Path(path).write_bytes(b"half a file")
     pathlib.Path({marker!r}).write_text("writing")
     time.sleep(300)
-sim.results.write_series = stalled
+sim.runs.folder.write_series = stalled
 from sim.cli import main
 sys.argv = ["sim", *sys.argv[1:]]
 main()

@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 from matplotlib.figure import Figure
 
-from sim import plots
+from sim.analysis.pick import pick
+from sim.analysis.story import tell
 from sim.cli import main
-from sim.ensemble import Ensemble, run_ensemble
-from sim.model import run_replication
-from sim.pick import pick
-from sim.scenario import load
-from sim.story import tell
+from sim.figures import standard as plots
+from sim.model.replication import run_replication
+from sim.runs.ensemble import Ensemble, run_ensemble
+from sim.scenario.load import load
 
 from conftest import ROOT
 
@@ -93,7 +93,7 @@ def test_run_table_and_pick_have_no_real_name(tmp_path: Path) -> None:
 
 
 def figure_functions() -> list[tuple[str, Callable[[Ensemble], Figure]]]:
-    """Every public function of sim.plots that takes an Ensemble and returns a Figure."""
+    """Every public function of sim.figures.standard that takes an Ensemble and returns a Figure."""
     found: list[tuple[str, Callable[[Ensemble], Figure]]] = []
     for name, fn in inspect.getmembers(plots, inspect.isfunction):
         if name.startswith("_") or fn.__module__ != plots.__name__:

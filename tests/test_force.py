@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.results import read
+from sim.runs.folder import read
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -119,12 +119,12 @@ def test_hostile_name_runs_inside_results(tmp_path: Path, work: Path) -> None:
 
 _WRAPPER = """
 import pathlib, sys, time
-import sim.replacing
+import sim.runs.replacing
 marker, step = pathlib.Path(sys.argv[1]), sys.argv[2]
 def pause(*args, **kwargs):
     marker.write_text("paused")
     time.sleep(120)
-setattr(sim.replacing, step, pause)
+setattr(sim.runs.replacing, step, pause)
 sys.argv = ["sim", *sys.argv[3:]]
 from sim.cli import main
 main()

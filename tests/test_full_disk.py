@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from sim import checkpoint, chunkfile, results
-from sim.interrupts import device
+from sim.runs import checkpoint, chunkfile
+from sim.runs import folder as results
+from sim.runs.interrupts import device
 
 from conftest import cli, ok, same_bytes
 
@@ -107,7 +108,7 @@ def test_a_full_disk_before_any_chunk(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_a_full_disk_while_starting_the_checkpoint(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "x"
-    monkeypatch.setattr("sim.checkpoint.save_scenario", _full)
+    monkeypatch.setattr("sim.runs.checkpoint.save_scenario", _full)
     line = _one_error_line(cli("run", BASELINE, "--out", out, *ARGS))
     assert line.endswith("nothing was saved; free space and run the command again")
     _only(out)

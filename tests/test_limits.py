@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 import simpy
 
-from sim import limits, workload
-from sim.model import run_replication
-from sim.scenario import Scenario, ScenarioError, load, merge
-from sim.workload import LimitError, check_work, estimate, events_per_replication
+from sim.model.replication import run_replication
+from sim.scenario import limits, workload
+from sim.scenario.load import Scenario, ScenarioError, load, merge
+from sim.scenario.workload import LimitError, check_work, estimate, events_per_replication
 
 from conftest import ROOT, scenario
 
@@ -58,7 +58,7 @@ PEAK = """
 import json, sys
 sys.path.insert(0, sys.argv[2])
 from conftest import scenario
-from sim.ensemble import run_ensemble
+from sim.runs.ensemble import run_ensemble
 run_ensemble(scenario(json.loads(sys.argv[3])), int(sys.argv[1]), 1, executor="serial",
              chunk_size=100)
 status = open("/proc/self/status").read().split("VmHWM:")[1]
@@ -132,7 +132,7 @@ def test_available_memory_is_a_positive_number_of_bytes() -> None:
 
 def test_available_memory_keeps_within_the_address_space_limit() -> None:
     code = ("import resource; resource.setrlimit(resource.RLIMIT_AS, (2**31, 2**31)); "
-            "from sim.workload import available_memory; print(available_memory())")
+            "from sim.scenario.workload import available_memory; print(available_memory())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert 0 < float(out.stdout) < 2**31

@@ -9,8 +9,8 @@ import tracemalloc
 
 import pytest
 
-from sim import outcomes
-from sim.outcomes import OutcomeTable
+from sim.runs import table as outcomes
+from sim.runs.table import OutcomeTable
 
 ROWS = [
     {"replication": 0, "agreement": True, "agreement_day": 3.25, "end_state": "exodus",

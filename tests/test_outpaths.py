@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.outpaths import default_out, is_sim_folder, slug
-from sim.results import ResultsError, check_target
-from sim.scenario import ScenarioError
+from sim.runs.folder import ResultsError, check_target
+from sim.runs.outpaths import default_out, is_sim_folder, slug
+from sim.scenario.load import ScenarioError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -245,8 +245,8 @@ def test_default_paths() -> None:
 def test_replace_leaves_only_the_new_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             swap: bool) -> None:
     """With the one-step swap (Linux) and with two renames where the system has none."""
-    from sim import replacing
-    from sim.results import atomic_folder
+    from sim.runs import replacing
+    from sim.runs.folder import atomic_folder
 
     if not swap:
         monkeypatch.setattr(replacing, "_exchange", lambda a, b: False)
@@ -260,7 +260,7 @@ def test_replace_leaves_only_the_new_folder(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_failed_write_keeps_the_old_folder(tmp_path: Path) -> None:
-    from sim.results import atomic_folder
+    from sim.runs.folder import atomic_folder
 
     out = _sim_folder(tmp_path / "out")
     before = sorted(p.name for p in out.iterdir())
@@ -272,8 +272,8 @@ def test_failed_write_keeps_the_old_folder(tmp_path: Path) -> None:
 
 
 def test_the_inputs_of_a_scenario_are_every_file_it_was_read_from() -> None:
-    from sim.commands.common import scenario_inputs
-    from sim.scenario import load
+    from sim.cli.common import scenario_inputs
+    from sim.scenario.load import load
 
     team = load(ROOT / "exercises" / "class" / "team_a_robust_mandate.toml")
     assert [p.name for p in scenario_inputs(team)] == ["team_a_robust_mandate.toml",

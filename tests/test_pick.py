@@ -1,4 +1,4 @@
-"""Picking representative replications for a debrief: `sim.pick` and `sim story --pick`."""
+"""Picking representative replications for a debrief: `sim.analysis.pick` and `sim story --pick`."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.ensemble import run_ensemble
-from sim.model import END_STATES, run_replication
-from sim.pick import LEFT_WEIGHT, distances, extreme, harm, pick, typical
-from sim.scenario import load
+from sim.analysis.pick import LEFT_WEIGHT, distances, extreme, harm, pick, typical
+from sim.model.replication import run_replication
+from sim.outcomes import END_STATES
+from sim.runs.ensemble import run_ensemble
+from sim.scenario.load import load
 
 from conftest import ROOT, cli
 

@@ -8,9 +8,15 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 
-from sim.ensemble import run_ensemble
-from sim.plots import departures, end_states, save_standard_figures, survival, tension_trust
-from sim.scenario import load
+from sim.figures.standard import (
+    departures,
+    end_states,
+    save_standard_figures,
+    survival,
+    tension_trust,
+)
+from sim.runs.ensemble import run_ensemble
+from sim.scenario.load import load
 
 from conftest import ROOT, scenario
 

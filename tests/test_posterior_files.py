@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sim import checkpoint
-from sim.scenario import ScenarioError, load
+from sim.runs import checkpoint
+from sim.scenario.load import ScenarioError, load
 
 from conftest import cli, ok, same_bytes
 

@@ -13,11 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim import checkpoint, results
-from sim.ensemble import run_ensemble
-from sim.quantiles import LEVELS, Histograms
-from sim.results import ResultsError
-from sim.scenario import load
+from sim.runs import checkpoint
+from sim.runs import folder as results
+from sim.runs.ensemble import run_ensemble
+from sim.runs.folder import ResultsError
+from sim.runs.quantiles import LEVELS, Histograms
+from sim.scenario.load import load
 
 from conftest import cli, same_bytes
 
@@ -159,7 +160,7 @@ def test_quantile_series_are_close_to_the_exact_ones_and_still_draw(tmp_path: Pa
         kept.series["departed"]
     # written and read back, and the standard figures draw from the quantiles alone
     out = tmp_path / "q"
-    from sim.plots import save_standard_figures
+    from sim.figures.standard import save_standard_figures
 
     results.write(kept, out, {"seed": 9}, lambda folder: save_standard_figures(kept, folder))
     back, _ = results.read(out)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.ensemble import run_ensemble
-from sim.model import END_STATES
-from sim.scenario import load
+from sim.outcomes import END_STATES
+from sim.runs.ensemble import run_ensemble
+from sim.scenario.load import load
 
 from conftest import ROOT
 

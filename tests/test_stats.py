@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from sim.stats import MIN_PRESENT, difference, ks, mean_interval, median_interval, wilson
+from sim.runs.stats import MIN_PRESENT, difference, ks, mean_interval, median_interval, wilson
 
 
 @pytest.mark.parametrize(("k", "n", "low", "high"), [

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from matplotlib.image import imread
 
-from sim.ensemble import run_ensemble
-from sim.scenario import ScenarioError, load
-from sim.sweep import Axis, parse_set
+from sim.analysis.sweep import Axis, parse_set
+from sim.runs.ensemble import run_ensemble
+from sim.scenario.load import ScenarioError, load
 
 from conftest import ROOT, cli, ok
 

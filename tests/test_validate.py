@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import tomli_w
 
-from sim.ensemble import Ensemble
-from sim.observed import Observed, read
-from sim.outcomes import OutcomeTable
-from sim.validate import at_times, reach_times, score, validate
+from sim.fitting.observed import Observed, read
+from sim.fitting.validate import at_times, reach_times, score, validate
+from sim.runs.ensemble import Ensemble
+from sim.runs.table import OutcomeTable
 
 from conftest import ROOT, START, cli, quiet_tree, scenario
 

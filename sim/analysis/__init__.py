@@ -1,0 +1,1 @@
+"""What ensembles say: statistics, comparisons, sweeps, picks, stories and reports."""

@@ -1,0 +1,219 @@
+"""Compare scenarios: run them on common random numbers (or read results folders), then
+measure each outcome and its difference from the first scenario."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.analysis.measures import Measure, measures
+from sim.runs import folder as results
+from sim.runs import stats
+from sim.runs.ensemble import Ensemble, run_ensemble
+from sim.scenario.load import Scenario, load
+from sim.text import csv_cell, printable
+
+#: Spawn key of the bootstrap's random stream (replications use two-number keys).
+BOOTSTRAP_KEY = 0xB0075
+COLUMNS = ("scenario", "label", "outcome", "meaning", "statistic", "value", "low", "high",
+           "median", "n", "missing", "pairing", "diff", "diff_low", "diff_high",
+           "ks_statistic", "ks_pvalue")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One compared scenario: where it came from, its label for people, and its ensemble."""
+
+    source: str
+    label: str
+    ensemble: Ensemble
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Entries (the first is the reference), whether each pairs with it, and the table rows."""
+
+    entries: tuple[Entry, ...]
+    paired: tuple[bool, ...]
+    rows: tuple[dict[str, Any], ...]
+    measures: tuple[Measure, ...]
+
+
+def read_input(path: Path) -> Scenario | Ensemble:
+    """A scenario file to run, or a results folder already run."""
+    return results.read(path)[0] if path.is_dir() else load(path)
+
+
+def defaults(inputs: Sequence[Scenario | Ensemble], runs: int | None,
+             seed: int | None) -> tuple[int, int]:
+    """Runs and seed for the scenario files: as given, else the first folder's (so they pair),
+    else the first scenario's."""
+    folders = [i for i in inputs if isinstance(i, Ensemble)]
+    first = inputs[0]
+    if folders:
+        runs = runs or folders[0].runs
+        seed = folders[0].seed if seed is None else seed
+    sc = first.scenario if isinstance(first, Ensemble) else first
+    return runs or sc.params.runs, sc.params.seed if seed is None else seed
+
+
+def gather(paths: Sequence[Path], inputs: Sequence[Scenario | Ensemble], runs: int, seed: int,
+           workers: int | None = None,
+           progress: Callable[[int], None] | None = None) -> tuple[Entry, ...]:
+    """Run every scenario file with one seed (common random numbers); keep folders as they are."""
+    entries: list[Entry] = []
+    for path, item in zip(paths, inputs, strict=True):
+        if isinstance(item, Ensemble):
+            ens = item
+            if progress:
+                progress(runs)
+        else:
+            ens = run_ensemble(item, runs, seed, workers=workers, progress=progress)
+        entries.append(Entry(str(path), _label(ens.scenario, path, [e.label for e in entries]),
+                             ens))
+    return tuple(entries)
+
+
+def _label(sc: Scenario, path: Path, taken: list[str]) -> str:
+    """The scenario's name in words ("peacekeepers_withdraw" -> "Peacekeepers withdraw")."""
+    words = sc.name.replace("_", " ").strip()
+    label = words[:1].upper() + words[1:] or path.stem  # "team_A" -> "Team A"
+    if label in taken:
+        label = f"{label} ({path.name})"
+    k = 2
+    while label in taken:
+        label, k = f"{label} #{k}", k + 1
+    return label
+
+
+def pairs(first: Ensemble, other: Ensemble) -> bool:
+    """Replication k of each used the same random numbers: same seed, same replications."""
+    return first.seed == other.seed and first.column("replication") == other.column(
+        "replication")
+
+
+def compare(entries: Sequence[Entry]) -> Comparison:
+    """Every outcome of every entry, with its difference from the first entry."""
+    first = entries[0].ensemble
+    labels = first.scenario.params.end_states.labels.model_dump()
+    chosen = measures(labels)
+    rng = np.random.default_rng(np.random.SeedSequence(first.seed, spawn_key=(BOOTSTRAP_KEY,)))
+    paired = tuple(pairs(first, e.ensemble) for e in entries)
+    rows = []
+    for entry, is_paired in zip(entries, paired, strict=True):
+        done: dict[tuple[str, bytes, bytes], dict[str, Any]] = {}  # renewed war = collapse
+        for m in chosen:
+            key = (m.kind, m.column(first).tobytes(), m.column(entry.ensemble).tobytes())
+            if key not in done:
+                done[key] = _row(entry, m, m.column(first), is_paired, entry is entries[0], rng)
+            rows.append({**done[key], "outcome": m.key, "meaning": m.label})
+    return Comparison(tuple(entries), paired, tuple(rows), chosen)
+
+
+def _row(entry: Entry, m: Measure, base: np.ndarray, paired: bool, is_first: bool,
+         rng: np.random.Generator) -> dict[str, Any]:
+    values = m.column(entry.ensemble)
+    defined = values[~np.isnan(values)]
+    if m.kind == "probability":
+        p = stats.proportion([bool(v) for v in values])
+        value, low, high, median = p["probability"], p["low"], p["high"], math.nan
+    else:
+        value, low, high = stats.mean_interval(values, rng)
+        median = float(np.median(defined)) if defined.size else math.nan
+    row = {"scenario": entry.ensemble.scenario.name, "label": entry.label, "outcome": m.key,
+           "meaning": m.label, "statistic": m.kind, "value": value, "low": low, "high": high,
+           "median": median, "n": values.size, "missing": values.size - defined.size}
+    if is_first:
+        return row
+    diff = stats.difference(base, values, paired, rng)
+    ks = stats.ks(base, values) if m.kind == "mean" else (math.nan, math.nan)
+    row.update({"pairing": "paired" if paired else "unpaired", "diff": diff[0],
+                "diff_low": diff[1], "diff_high": diff[2], "ks_statistic": ks[0],
+                "ks_pvalue": ks[1]})
+    return row
+
+
+def comparison_csv(rows: Sequence[dict[str, Any]]) -> str:
+    """comparison.csv: one row per scenario and outcome; empty cells are undefined."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in COLUMNS])
+    return buf.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        return csv_cell(value)
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def notable(row: dict[str, Any]) -> bool:
+    """A difference whose 95% interval excludes zero."""
+    low, high = row.get("diff_low", math.nan), row.get("diff_high", math.nan)
+    return bool(low > 0 or high < 0)
+
+
+def summary(comp: Comparison) -> list[str]:
+    """Plain-language lines: what is compared, how, and each notable difference."""
+    base = comp.entries[0]
+    runs = {e.ensemble.runs for e in comp.entries}
+    how = ("paired: replication k of each shares its random numbers" if all(comp.paired) else
+           "those marked UNPAIRED ran with another seed or number of runs")
+    lines = [f"Compared with {base.label}, {'/'.join(map(str, sorted(runs)))} replications each"
+             f" ({how}):"]
+    width = max(len(e.label) for e in comp.entries) + 4
+    for entry, paired in zip(comp.entries, comp.paired, strict=True):
+        ens = entry.ensemble
+        text = ens.scenario.params.description or ens.scenario.name
+        if not paired:
+            text += (f" [UNPAIRED: seed {ens.seed} and {ens.runs} runs against seed "
+                     f"{base.ensemble.seed} and {base.ensemble.runs}; compared as independent "
+                     f"samples, so intervals are wider; run both with one seed and number of "
+                     f"runs to pair them]")
+        lines += textwrap.wrap(text, 100, initial_indent=f"  {entry.label:<{width}}",
+                               subsequent_indent=" " * (width + 2))
+    lines += textwrap.wrap(f"Differences from {base.label} whose 95% interval excludes zero "
+                           "(by chance alone, about 1 outcome in 20 that does not differ will "
+                           "look different):", 100)
+    by_key = {m.key: m for m in comp.measures}
+    base_rows = {r["outcome"]: r for r in comp.rows if r["label"] == base.label}
+    for entry in comp.entries[1:]:
+        rows = _distinct([r for r in comp.rows if r["label"] == entry.label and notable(r)])
+        lines += [_line(entry.label, by_key[r["outcome"]], base_rows[r["outcome"]], r)
+                  for r in rows] or [f"{entry.label}: none"]
+    return [printable(line) for line in lines]
+
+
+def _distinct(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per identical result ("renewed war" is "ceasefire collapse"): the plain one."""
+    kept: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        key = tuple(row[c] for c in ("value", "diff", "diff_low", "diff_high"))
+        if key not in kept or kept[key]["outcome"].startswith("end_state."):
+            kept[key] = row
+    chosen = {id(r) for r in kept.values()}
+    return [r for r in rows if id(r) in chosen]
+
+
+def _line(label: str, m: Measure, base: dict[str, Any], row: dict[str, Any]) -> str:
+    d = m.decimals(base["value"], row["value"], row["diff"])
+    what = f"mean {m.label}" if m.kind == "mean" else m.label
+    text = (f"{label}: {what} {m.show(base['value'], d)} -> {m.show(row['value'], d)} "
+            f"({m.signed(row['diff'], d)}, 95% CI {m.signed(row['diff_low'], d, unit=False)} "
+            f"to {m.signed(row['diff_high'], d, unit=False)})")
+    if row["missing"] or base["missing"]:
+        text += (f" [happened in {base['n'] - base['missing']:,} of {base['n']:,} and "
+                 f"{row['n'] - row['missing']:,} of {row['n']:,} runs]")
+    return text + ("" if row["pairing"] == "paired" else " [unpaired]")

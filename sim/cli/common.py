@@ -1,0 +1,121 @@
+"""What every command shares: friendly errors, the progress bar, output folders, manifests."""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import re
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sim import __version__
+from sim.errors import ObservedError, ResultsError
+from sim.runs.outpaths import MADE_BY
+from sim.scenario import limits
+from sim.scenario.load import Scenario, ScenarioError, load
+from sim.text import literal_figure_text, printable
+
+#: Options several commands share, written once.
+#: Replications of one ensemble: at most 10^9 (sim/scenario/limits.py), refused while parsing.
+RUNS = click.IntRange(1, limits.MAX_RUNS)
+WORKERS = click.option("--workers", type=click.IntRange(min=1),
+                       callback=lambda ctx, param, value: at_most_4_per_core(value),
+                       help="Processes [default: all cores; at most 4 per core].")
+SEED = click.option("--seed", type=click.IntRange(min=0),
+                    help="Random seed [default: the scenario's].")
+FORCE = click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
+NO_FIGURES = click.option("--no-figures", is_flag=True, help="Skip drawing the figures.")
+#: A Dask scheduler's address: [tcp|tls|ws|wss|ucx://]HOST:PORT, HOST a name, IPv4 or [IPv6].
+ADDRESS = re.compile(r"((tcp|tls|ws|wss|ucx)://)?([\w.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})")
+
+
+def scheduler_address(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """Refuse an address Dask cannot parse before anything starts (or is written)."""
+    found = ADDRESS.fullmatch(value) if value is not None else None
+    if value is not None and not (found and 0 < int(found[4]) < 65536):
+        raise click.BadParameter(f"{value!r} is not a scheduler address; write "
+                                 "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")
+    return value
+
+
+def at_most_4_per_core(workers: int | None) -> int | None:
+    """More than 4 processes per core only thrash, and a pool forks all of them at once."""
+    most = 4 * (os.cpu_count() or 1)
+    if workers is not None and workers > most:
+        raise click.BadParameter(f"{workers} is more than 4 processes per core ({most} here)",
+                                 param_hint="'--workers'")
+    return workers
+
+
+def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> Any:
+    """click's FloatRange lets nan through (every comparison with nan is false)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
+
+
+def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Bad input ends with one clear line on stderr and exit status 2, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (ScenarioError, ResultsError, ObservedError) as err:
+            click.echo(f"error: {printable(err)}", err=True)
+            sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo("\ninterrupted: nothing was written", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def with_progress(quiet: bool, total: int, work: Callable[[Callable[[int], Any]], Any]) -> Any:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="run", file=sys.stderr,
+               disable=quiet or not sys.stderr.isatty())
+    with bar:
+        return work(bar.update)
+
+
+def figure_writer(ens: Any) -> Callable[[Path], None]:
+    def draw(folder: Path) -> None:
+        from sim.figures.standard import save_standard_figures
+
+        with literal_figure_text():
+            save_standard_figures(ens, folder)
+
+    return draw
+
+
+def scenario_and_seed(source: Path) -> tuple[Scenario, int]:
+    if source.is_dir():
+        from sim.runs import folder as results
+
+        ens, manifest = results.read(source)
+        return ens.scenario, int(manifest["seed"])
+    sc = load(source)
+    return sc, sc.params.seed
+
+
+def new_manifest(kind: str, **more: Any) -> dict[str, Any]:
+    """manifest.json of a folder of the given kind (see outpaths.KINDS); `made_by` lets a later
+    --force know the folder is sim's to replace."""
+    return {"made_by": MADE_BY, "kind": kind, "command": " ".join(["sim", *sys.argv[1:]]),
+            "version": __version__, "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            **more}
+
+
+def scenario_inputs(sc: Scenario) -> list[Path]:
+    """The files a scenario was read from (the file, those it extends, posterior CSVs): a
+    results folder may not replace a folder holding them."""
+    posteriors = {d.args[0] for d in sc.distributions.values() if d.form == "posterior"}
+    return [Path(f) for f in (*sc.files, *sorted(posteriors))]

@@ -1,0 +1,201 @@
+"""`sim compare`, `sim sweep`, `sim plot`, `sim summary`: outcome distributions side by side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sim.cli.common import (
+    FORCE,
+    NO_FIGURES,
+    RUNS,
+    SEED,
+    WORKERS,
+    friendly,
+    new_manifest,
+    scenario_inputs,
+    with_progress,
+)
+from sim.runs.outpaths import default_out
+from sim.scenario.load import Scenario, load
+from sim.text import literal_figure_text, printable
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--runs", type=RUNS,
+              help="Replications of each scenario file [default: the first results folder's, "
+                   "else the first scenario's].")
+@click.option("--seed", type=click.IntRange(min=0),
+              help="Seed of every scenario file [default: as --runs].")
+@WORKERS
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Comparison folder [default: results/compare/<timestamp>].")
+@FORCE
+@NO_FIGURES
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@friendly
+def compare(inputs: tuple[Path, ...], runs: int | None, seed: int | None, workers: int | None,
+            out: Path | None, force: bool, no_figures: bool, quiet: bool) -> None:
+    """Compare scenarios' outcomes with the first one's.
+
+    Each INPUT is a scenario file or a results folder of `sim run` (mixing is allowed).
+    Scenario files all run with one seed, so replication k of each shares its random numbers
+    and differences are paired; folders run with another seed or number of runs are compared
+    as independent samples. Writes comparison.csv, summary.txt and figures, and prints each
+    difference whose 95% interval excludes zero.
+
+    \b
+    Examples:
+      sim compare scenarios/baseline.toml scenarios/peacekeepers_withdraw.toml --runs 500
+      sim compare results/baseline/demo scenarios/early_guarantees.toml
+    """
+    import json
+
+    from sim.analysis import compare as comparing
+    from sim.runs.folder import atomic_folder, check_target
+    from sim.scenario.workload import check_work
+
+    if len(inputs) < 2:
+        raise click.UsageError("give at least two scenario files or results folders")
+    loaded = [comparing.read_input(path) for path in inputs]
+    runs, seed = comparing.defaults(loaded, runs, seed)
+    files = [item for item in loaded if isinstance(item, Scenario)]
+    if files:
+        check_work([(sc, runs) for sc in files], workers=workers)
+    out = out or default_out("compare")
+    sources = [*inputs, *(f for sc in files for f in scenario_inputs(sc))]
+    check_target(out, force, sources)
+    entries = with_progress(quiet, runs * len(inputs), lambda tick: comparing.gather(
+        inputs, loaded, runs, seed, workers=workers, progress=tick))
+    comp = comparing.compare(entries)
+    lines = comparing.summary(comp)
+    manifest = new_manifest("compare", inputs=[
+        {"source": e.source, "label": e.label, "scenario": e.ensemble.scenario.name,
+         "description": e.ensemble.scenario.params.description, "seed": e.ensemble.seed,
+         "runs": e.ensemble.runs, "paired_with_first": p,
+         "scenario_sha256": e.ensemble.scenario.digest()}
+        for e, p in zip(comp.entries, comp.paired, strict=True)])
+    with atomic_folder(out, force, sources) as tmp:
+        (tmp / "comparison.csv").write_text(comparing.comparison_csv(comp.rows))
+        (tmp / "summary.txt").write_text("\n".join(lines) + "\n")
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+        if not no_figures:
+            from sim.figures.compare import save_comparison_figures
+
+            with literal_figure_text():
+                save_comparison_figures(comp, tmp / "figures")
+    if not quiet:
+        click.echo("\n".join(lines))
+    click.echo(f"Comparison: {printable(out)}"
+               + ("" if no_figures else f"\nFigures: {printable(out / 'figures')}"))
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--set", "sets", multiple=True, required=True, metavar="PATH=VALUES",
+              help="A parameter and its values: v1,v2,... or start:stop:count (ends included). "
+                   "Once or twice.")
+@click.option("--runs", type=RUNS, help="Replications per grid point "
+              "[default: the scenario's].")
+@SEED
+@WORKERS
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Sweep folder [default: results/sweep/<scenario>-<timestamp>].")
+@FORCE
+@NO_FIGURES
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or table.")
+@friendly
+def sweep(scenario: Path, sets: tuple[str, ...], runs: int | None, seed: int | None,
+          workers: int | None, out: Path | None, force: bool, no_figures: bool,
+          quiet: bool) -> None:
+    """Run a scenario over a grid of one or two parameters.
+
+    Every grid point runs with the same seed (common random numbers). Writes sweep.csv (one
+    row per grid point: the values, each probability and median with its 95% interval) and
+    figures of each main outcome against the parameter(s).
+
+    \b
+    Examples:
+      sim sweep scenarios/baseline.toml --set ceasefire.peacekeeper_deterrence=0,0.5,1
+      sim sweep scenarios/baseline.toml --set outflow.corridor_capacity_per_hour=200:1000:5 \\
+          --set world.trust=0.1,0.3,0.5 --runs 200
+    """
+    import json
+
+    from sim.analysis import sweep as sweeping
+    from sim.runs.folder import atomic_folder, check_target
+    from sim.scenario.save import save_scenario
+    from sim.scenario.workload import check_work
+
+    sc = load(scenario)
+    axes = [sweeping.parse_set(text) for text in sets]
+    runs = runs or sc.params.runs
+    check_work([(sc, runs)] * sweeping.grid_size(axes), workers=workers)  # before building it
+    points = sweeping.grid(sc, axes)
+    check_work([(point, runs) for _, point in points], workers=workers)
+    seed = sc.params.seed if seed is None else seed
+    out = out or default_out("sweep", sc.name)
+    inputs = scenario_inputs(sc)
+    check_target(out, force, inputs)
+    result = with_progress(quiet, runs * len(points), lambda tick: sweeping.run_sweep(
+        sc, axes, points, runs, seed, workers=workers, progress=tick))
+    table = sweeping.rows(result)
+    manifest = new_manifest("sweep", scenario=sc.name, seed=seed, runs=runs,
+                            scenario_sha256=sc.digest(),
+                            axes={a.path: list(a.values) for a in axes})
+    with atomic_folder(out, force, inputs) as tmp:
+        (tmp / "sweep.csv").write_text(sweeping.sweep_csv(table))
+        save_scenario(sc, tmp)
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+        if not no_figures:
+            from sim.figures.sweep import save_sweep_figures
+
+            with literal_figure_text():
+                save_sweep_figures(result, table, tmp / "figures")
+    if not quiet:
+        click.echo(sweeping.text_table(result, table))
+    click.echo(f"Sweep: {printable(out)}"
+               + ("" if no_figures else f"\nFigures: {printable(out / 'figures')}"))
+
+
+@click.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@friendly
+def plot(folder: Path) -> None:
+    """Redraw the standard figures of a results folder.
+
+    The figures go to the folder's figures/ subfolder, replacing those there.
+
+    \b
+    Example:
+      sim plot results/baseline/demo
+    """
+    from sim.figures.standard import save_standard_figures
+    from sim.runs.folder import read
+
+    ens, _ = read(folder)
+    with literal_figure_text():
+        paths = save_standard_figures(ens, folder / "figures")
+    for path in paths:
+        click.echo(f"Figure: {printable(path)}")
+
+
+@click.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@friendly
+def summary(folder: Path) -> None:
+    """Print the outcome table of a results folder.
+
+    \b
+    Example:
+      sim summary results/baseline/demo
+    """
+    from sim.analysis.report import table
+    from sim.runs.folder import read
+
+    ens, _ = read(folder)
+    click.echo(f"{printable(ens.scenario.name)}: {ens.runs} replications, seed {ens.seed} "
+               f"({printable(folder)})")
+    click.echo(table(ens.rows, ens.scenario.params.end_states.labels.model_dump()))

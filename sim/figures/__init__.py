@@ -1,0 +1,1 @@
+"""Figures, drawn with matplotlib, imported only by the commands that draw them."""

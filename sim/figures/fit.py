@@ -1,0 +1,151 @@
+"""Figures of validation and calibration: observed points on the fan chart, prior and posterior."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.dates import DateFormatter, HourLocator
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from sim.figures.standard import FONT, OKABE_ITO, date_axis, fan_band, new_figure, to_dates
+from sim.fitting.calibrate import Calibration
+from sim.fitting.calibrated import event_notes
+from sim.fitting.observed import Observed
+from sim.fitting.validate import Validation
+from sim.runs.ensemble import FAN, Ensemble
+
+#: What each series counts, for the axis label.
+UNITS = {"departed": "people who have left (cumulative)", "residents": "people still at home",
+         "waiting": "people queuing to leave", "killed": "people killed (cumulative)",
+         "incidents": "incidents (cumulative)", "issues_settled": "issues settled",
+         "tension": "tension (0–1)", "trust": "trust (0–1)", "hunger": "hunger (0–1)"}
+
+
+def observed_fan(ens: Ensemble, series: str, observed: Observed,
+                 title: str | None = None) -> Figure:
+    """The series' fan chart with the observed points: the observed period, and the horizon."""
+    p = ens.scenario.params
+    title = title or (f"How many of {p.names.population} have left: model and observed counts"
+                      if series == "departed" else f"{series}: model and observed values")
+    fig, (near, whole) = new_figure(ens, 2, title, width_ratios=(1, 1.3))
+    days = observed.day_array
+    span = max(days[-1] - days[0], 0.25)
+    lo, hi = max(0.0, days[0] - 0.4 * span), min(p.horizon_days, days[-1] + 0.4 * span)
+    colour = OKABE_ITO["blue"]
+    data = ens.series[series]
+    dates = to_dates(p.start, ens.time_days)
+    for ax, (a, b) in ((near, (lo, hi)), (whole, (0.0, p.horizon_days))):
+        keep = (ens.time_days >= a - 1e-9) & (ens.time_days <= b + 1e-9)
+        fan_band(ax, dates[keep], np.quantile(data[:, keep], FAN, axis=0), colour)
+        ax.plot(to_dates(p.start, days), observed.value_array, "o", color=OKABE_ITO["black"],
+                markersize=5, markeredgecolor="white", zorder=5)
+        ends = to_dates(p.start, np.array([a, b]))
+        ax.set_xlim(ends[0], ends[1])
+        top = max(float(np.quantile(data[:, keep], 0.95, axis=0).max(initial=0)),
+                  float(observed.value_array.max()))
+        ax.set_ylim(0 if data.min() >= 0 else None, max(1e-9, 1.08 * top))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 10
+                                                   else f"{v:g}"))
+    near.set_title("The observed period", fontsize=FONT)
+    whole.set_title(f"The whole horizon ({p.horizon_days:g} days)", fontsize=FONT)
+    near.set_ylabel(UNITS.get(series, series), fontsize=FONT)
+    _short_date_axis(near, p.start + timedelta(days=lo), hi - lo)
+    date_axis(whole, p.start, p.horizon_days)
+    handles = [Line2D([], [], color=colour, linewidth=2), Patch(color=colour, alpha=0.4),
+               Patch(color=colour, alpha=0.18),
+               Line2D([], [], marker="o", color=OKABE_ITO["black"], linestyle="none")]
+    near.legend(handles, ["median", "middle 50%", "middle 90% of replications",
+                          f"observed: {observed.column}"], loc="upper left", fontsize=FONT - 2)
+    return fig
+
+
+def _short_date_axis(ax: Axes, start: datetime, days: float) -> None:
+    """Ticks every 6, 12 or 24 hours with day and hour; whole days on longer windows."""
+    if days > 4:
+        date_axis(ax, start, days, most=5)
+        return
+    hours = 6 if days <= 1.5 else 12
+    ax.xaxis.set_major_locator(HourLocator(byhour=range(0, 24, hours)))
+    ax.xaxis.set_major_formatter(DateFormatter("%d %b\n%H:%M"))
+    ax.set_xlabel(f"date and time in {start.year} ({start.tzname()})", fontsize=FONT)
+
+
+def prior_posterior(names: list[str], prior: np.ndarray, posterior: np.ndarray, title: str,
+                    truth: dict[str, float] | None = None,
+                    notes: dict[str, str] | None = None) -> Figure:
+    """One panel per parameter: the prior sample and the accepted (posterior) sample.
+    `notes` adds a line under a parameter's name (e.g. the event it belongs to)."""
+    k = len(names)
+    cols = min(3, k)
+    rows = math.ceil(k / cols)
+    fig = Figure(figsize=(4.4 * cols, 3.4 * rows + 0.9), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False).ravel())
+    fig.suptitle(title, fontsize=FONT + 2, fontweight="bold")
+    for ax, name, a, b in zip(axes, names, prior.T, posterior.T, strict=False):
+        _histograms(ax, a, b)
+        lo, mid, hi = np.quantile(b, (0.05, 0.5, 0.95))
+        note = (notes or {}).get(name)
+        ax.set_title(name + (f"\n{note}" if note else "")
+                     + f"\nposterior median {_num(mid)} (90%: {_num(lo)} – {_num(hi)})",
+                     fontsize=FONT - 1)
+        if truth and name in truth:
+            ax.axvline(truth[name], color=OKABE_ITO["vermillion"], linewidth=2, linestyle="--")
+    for ax in axes[k:]:
+        ax.set_visible(False)
+    handles: list[Any] = [Patch(color=OKABE_ITO["grey"], alpha=0.5),
+                          Patch(color=OKABE_ITO["blue"], alpha=0.7)]
+    labels = [f"prior ({prior.shape[0]:,} replications)",
+              f"posterior ({posterior.shape[0]:,} kept)"]
+    if truth:
+        handles.append(Line2D([], [], color=OKABE_ITO["vermillion"], linestyle="--"))
+        labels.append("true value")
+    fig.legend(handles, labels, loc="outside lower left", ncols=3, fontsize=FONT - 1,
+               frameon=False)
+    return fig
+
+
+def _histograms(ax: Axes, prior: np.ndarray, posterior: np.ndarray) -> None:
+    lo, hi = float(prior.min()), float(prior.max())
+    if hi <= lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    bins = list(np.linspace(lo, hi, 31))
+    ax.hist(prior, bins=bins, density=True, color=OKABE_ITO["grey"], alpha=0.5)
+    ax.hist(posterior, bins=bins, density=True, color=OKABE_ITO["blue"], alpha=0.7)
+    ax.set_yticks([])
+    ax.set_ylabel("density", fontsize=FONT - 1)
+    ax.tick_params(labelsize=FONT - 2)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _num(v)))
+    ax.grid(alpha=0.3)
+
+
+def _num(v: float) -> str:
+    """Compact numbers: 12,300 / 0.042 / 4.21."""
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+
+def validation_figures(v: Validation, ens: Ensemble) -> dict[str, Figure]:
+    """What `sim validate` draws: the fan chart with the observed points."""
+    return {"validation.png": observed_fan(ens, v.series, v.observed)}
+
+
+def calibration_figures(cal: Calibration, prior_ens: Ensemble,
+                        ens: Ensemble) -> dict[str, Figure]:
+    """What `sim calibrate` draws: prior against posterior, and both predictive fan charts."""
+    before, after = "Before calibration: the prior", "After calibration: the posterior"
+    return {
+        "prior_posterior.png": prior_posterior(
+            list(cal.params), cal.prior, cal.posterior,
+            f"{cal.scenario.name}: what the data say about each parameter",
+            notes=event_notes(cal)),
+        "prior_predictive.png": observed_fan(prior_ens, cal.series, cal.observed,
+                                             f"{before}'s fan chart and the data"),
+        "posterior_predictive.png": observed_fan(ens, cal.series, cal.observed,
+                                                 f"{after}'s fan chart and the data"),
+    }

@@ -1,0 +1,222 @@
+"""The standard figures of a results folder: each takes an Ensemble and returns a Figure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, DateFormatter
+from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerTuple
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.transforms import blended_transform_factory
+
+from sim.outcomes import END_STATES
+from sim.runs.ensemble import Ensemble
+from sim.runs.stats import proportion
+
+#: Okabe-Ito colours, safe for the common forms of colour blindness.
+OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
+             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00",
+             "purple": "#CC79A7", "grey": "#999999"}
+STATE_COLOURS = {"renewed_war": OKABE_ITO["vermillion"], "exodus": OKABE_ITO["orange"],
+                 "reintegration": OKABE_ITO["green"], "unresolved": OKABE_ITO["grey"]}
+SIZE = (10, 4.5)
+FONT = 11
+DPI = 110
+
+
+def save_standard_figures(ens: Ensemble, folder: Path) -> list[Path]:
+    """Draw the four standard figures into `folder` as PNG files and return their paths."""
+    return save_figures(folder, {"departures": departures, "end_states": end_states,
+                                 "survival": survival, "tension_trust": tension_trust}, ens)
+
+
+def save_figures(folder: Path, drawers: Mapping[str, Callable[..., Figure]],
+                 *data: Any) -> list[Path]:
+    """Draw each figure from the same data and save it as `<name>.png`, one at a time."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, draw in drawers.items():
+        path = folder / f"{name}.png"
+        draw(*data).savefig(path, dpi=DPI)
+        paths.append(path)
+    return paths
+
+
+def departures(ens: Ensemble) -> Figure:
+    """How many have left over time (fan chart) and how the final share varies (ECDF)."""
+    p = ens.scenario.params
+    title = f"How many of {p.names.population} have left, day by day"
+    fig, (left, right) = new_figure(ens, 2, title, width_ratios=(1.5, 1))
+    fan_band(left, _dates(ens), ens.fan("departed"), OKABE_ITO["blue"])
+    left.set_title(f"Left so far (through {p.names.corridor} or evacuated)", fontsize=FONT)
+    left.set_ylabel("people who have left", fontsize=FONT)
+    left.set_ylim(0, max(10.0, 1.05 * float(ens.fan("departed", (1.0,)).max(initial=0))))
+    left.yaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
+    left.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    date_axis(left, p.start, p.horizon_days)
+    _fan_legend(fig, [OKABE_ITO["blue"]])
+    _ecdf(right, ens)
+    return fig
+
+
+def _ecdf(ax: Axes, ens: Ensemble) -> None:
+    """Share of replications whose final departed share is at or below x, with the threshold."""
+    p = ens.scenario.params
+    shares = np.sort(np.array(ens.column("departed_share"), dtype=float)) * 100
+    n = shares.size
+    xs = np.concatenate([[0.0], shares, [100.0]])
+    ys = np.concatenate([[0.0], np.arange(1, n + 1) / n, [1.0]]) * 100
+    ax.step(xs, ys, where="post", color=OKABE_ITO["blue"], linewidth=2)
+    threshold = p.end_states.exodus_share * 100
+    reached = float(np.mean(shares >= threshold)) * 100
+    ax.axvline(threshold, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.5)
+    ax.set_title(f"Share gone by day {p.horizon_days:g}, all replications\n{reached:.0f}% reach "
+                 f"the {p.end_states.labels.exodus} line ({threshold:.0f}%, dashed)",
+                 fontsize=FONT)
+    ax.set_xlim(-2, 102)
+    ax.set_ylim(0, 100)
+    ax.xaxis.set_major_formatter(PercentFormatter())
+    ax.yaxis.set_major_formatter(PercentFormatter())
+    ax.set_xlabel("share of the population that has left (%)", fontsize=FONT)
+    ax.set_ylabel("share of replications at or below (%)", fontsize=FONT)
+
+
+def end_states(ens: Ensemble) -> Figure:
+    """Probability of each end state with 95% Wilson intervals."""
+    p = ens.scenario.params
+    fig, (ax,) = new_figure(ens, 1, f"How it ends for {p.names.region} "
+                                 f"(day {p.horizon_days:g}, {ens.runs:,} replications)")
+    column = ens.column("end_state")
+    stats = [proportion([v == state for v in column]) for state in END_STATES]
+    prob = np.array([s["probability"] for s in stats]) * 100
+    err = np.array([[s["probability"] - s["low"], s["high"] - s["probability"]]
+                    for s in stats]).T * 100
+    labels = [getattr(p.end_states.labels, state) for state in END_STATES]
+    ys = np.arange(len(END_STATES))
+    ax.barh(ys, prob, color=[STATE_COLOURS[s] for s in END_STATES], height=0.6)
+    ax.errorbar(prob, ys, xerr=err, fmt="none", ecolor=OKABE_ITO["black"], capsize=5)
+    column_x = blended_transform_factory(ax.transAxes, ax.transData)
+    for y, s in zip(ys, stats, strict=True):
+        ax.text(1.02, float(y), f"{s['probability']:.0%}  ({s['count']:,} of {s['n']:,})",
+                transform=column_x, va="center", fontsize=FONT)
+    ax.set_yticks(ys, labels, fontsize=FONT)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.xaxis.set_major_formatter(PercentFormatter())
+    ax.set_xlabel("probability (% of replications); black bars: 95% interval", fontsize=FONT)
+    ax.set_ylabel("end state", fontsize=FONT)
+    return fig
+
+
+def survival(ens: Ensemble) -> Figure:
+    """Share of replications where the ceasefire still holds / no agreement yet, over time."""
+    p = ens.scenario.params
+    fig, (ax,) = new_figure(ens, 1, "Still holding / still no agreement")
+    curves = (("collapse_day", "ceasefire still holding", OKABE_ITO["blue"], "-"),
+              ("agreement_day", "still no agreement", OKABE_ITO["orange"], "--"))
+    for outcome, label, colour, style in curves:
+        days, alive = survival_curve(ens.column(outcome), p.horizon_days)
+        x = to_dates(p.start, days)
+        ax.step(x, alive * 100, where="post", color=colour, linestyle=style, linewidth=2.2,
+                label=f"{label} ({alive[-1]:.0%} at day {p.horizon_days:g})")
+        ax.plot(x[-1:], alive[-1:] * 100, "o", color=colour)
+    ax.set_ylim(0, 103)
+    ax.yaxis.set_major_formatter(PercentFormatter())
+    ax.set_ylabel("share of replications (%)", fontsize=FONT)
+    ax.set_title(f"Ceasefire between {p.names.government} and {p.names.separatists}, "
+                 f"and their talks", fontsize=FONT)
+    date_axis(ax, p.start, p.horizon_days, most=9)
+    ax.legend(loc="best", fontsize=FONT)
+    return fig
+
+
+def survival_curve(times: list[Any], horizon: float) -> tuple[np.ndarray, np.ndarray]:
+    """Empirical survival with every missing time censored at the horizon (steps at events)."""
+    n = len(times)
+    events = np.sort(np.array([t for t in times if t is not None], dtype=float))
+    days = np.concatenate([[0.0], events, [horizon]])
+    alive = 1 - np.concatenate([[0], np.arange(1, events.size + 1), [events.size]]) / max(n, 1)
+    return days, alive
+
+
+def tension_trust(ens: Ensemble) -> Figure:
+    """Tension and trust over time, median and spread across replications."""
+    p = ens.scenario.params
+    fig, axes = new_figure(ens, 2, f"How unsafe {p.names.population} feel, and how much "
+                                f"they trust the guarantees", sharey=True)
+    dates = _dates(ens)
+    panels = (("tension", "Tension: how unsafe people feel", OKABE_ITO["vermillion"]),
+              ("trust", "Trust: how credible the guarantees are", OKABE_ITO["blue"]))
+    for ax, (name, title, colour) in zip(axes, panels, strict=True):
+        fan_band(ax, dates, ens.fan(name), colour)
+        ax.set_title(title, fontsize=FONT, color=colour)
+        date_axis(ax, p.start, p.horizon_days)
+    axes[0].set_ylim(0, 1)
+    axes[0].set_ylabel("level (0 = none, 1 = highest)", fontsize=FONT)
+    _fan_legend(fig, [c for *_, c in panels])
+    return fig
+
+
+def new_figure(ens: Ensemble, ncols: int, title: str, **grid: Any) -> tuple[Figure, list[Axes]]:
+    """A constrained-layout figure with a title and a footnote naming the run."""
+    fig = Figure(figsize=SIZE, layout="constrained")
+    axes = list(fig.subplots(1, ncols, squeeze=False, **grid)[0])
+    fig.suptitle(title, fontsize=FONT + 2, fontweight="bold")
+    fig.supxlabel(f"Scenario {ens.scenario.name!r} · {ens.runs:,} replications · seed {ens.seed}",
+                  fontsize=FONT - 1, color=OKABE_ITO["grey"], x=0.99, ha="right")
+    for ax in axes:
+        ax.tick_params(labelsize=FONT - 1)
+        ax.grid(alpha=0.3)
+    return fig, axes
+
+
+def fan_band(ax: Axes, x: np.ndarray, fan: np.ndarray, colour: str) -> None:
+    """Median line with the middle 50% and 90% of replications shaded (`Ensemble.fan` rows)."""
+    q05, q25, q50, q75, q95 = fan
+    ax.fill_between(x, q05, q95, color=colour, alpha=0.18, linewidth=0)
+    ax.fill_between(x, q25, q75, color=colour, alpha=0.4, linewidth=0)
+    ax.plot(x, q50, color=colour, linewidth=2)
+
+
+def _fan_legend(fig: Figure, colours: list[str]) -> None:
+    """One legend under the panels: median and bands, one swatch per colour."""
+    lines = tuple(Line2D([], [], color=c, linewidth=2) for c in colours)
+    bands = [tuple(Patch(color=c, alpha=a) for c in colours) for a in (0.4, 0.18)]
+    handles: list[Any] = [lines, *bands]
+    fig.legend(handles, ["median", "middle 50%", "middle 90% of replications"],
+               handler_map={tuple: HandlerTuple(ndivide=None)}, loc="outside lower left",
+               ncols=3, fontsize=FONT - 1, frameon=False)
+
+
+def _dates(ens: Ensemble) -> np.ndarray:
+    return to_dates(ens.scenario.params.start, ens.time_days)
+
+
+def to_dates(start: datetime, days: np.ndarray) -> np.ndarray:
+    """Calendar times (the scenario's local clock) of days since the start."""
+    micros = np.round(np.asarray(days, dtype=float) * 86_400e6).astype("timedelta64[us]")
+    return np.datetime64(start.replace(tzinfo=None), "us") + micros
+
+
+def date_axis(ax: Axes, start: datetime, days: float, most: int = 6) -> None:
+    """Day-month ticks every 1, 2, 4, 7 or 14 days from the start (months on long horizons)."""
+    step = next((k for k in (1, 2, 4, 7, 14) if days / k <= most), None)
+    if step is None or days < 3:
+        locator = AutoDateLocator(minticks=3, maxticks=most)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
+    else:
+        first = np.datetime64(start.date(), "D") + 1
+        ax.set_xticks(first + np.arange(0, days, step).astype("timedelta64[D]"))
+        ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    years = sorted({start.year, (start + timedelta(days=days)).year})
+    ax.set_xlabel(f"date in {'–'.join(map(str, years))} ({start.tzname()})", fontsize=FONT)

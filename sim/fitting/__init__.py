@@ -1,0 +1,1 @@
+"""Observed data against the model: validation and calibration (ABC)."""

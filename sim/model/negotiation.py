@@ -1,0 +1,98 @@
+"""Negotiation rounds: gaps on the agenda narrow by concessions, widen on setbacks."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator as Process
+
+import numpy as np
+import simpy
+from numpy.random import Generator
+
+from sim.model.world import Record, World
+from sim.scenario.params import NegotiationParams
+
+
+def negotiation(env: simpy.Environment, p: NegotiationParams, rng: Generator, world: World,
+                log: list[Record]) -> Process[simpy.Event, object, None]:
+    """Hold rounds until every issue is settled (agreement) or the talks break down."""
+    names = list(p.issues)
+    gaps = np.array([p.issues[n] for n in names], dtype=float)
+    settled = gaps < p.settle_gap
+    unproductive = 0
+    while not settled.all():
+        if p.scheduled_rounds_only:
+            yield world.round_called | world.ceasefire_collapsed
+        else:
+            gap_days = rng.gamma(p.round_gap_shape, p.mean_days_between_rounds / p.round_gap_shape)
+            yield env.timeout(gap_days) | world.round_called | world.ceasefire_collapsed
+        while (not world.ceasefire_collapsed.triggered
+               and _tension(world) > p.postpone_above_tension):
+            log.append(Record(env.now, "postponed", "round", world.tension))
+            yield env.timeout(p.postpone_days) | world.ceasefire_collapsed
+        if world.ceasefire_collapsed.triggered:
+            break
+        yield env.timeout(p.round_hours / 24) | world.ceasefire_collapsed
+        if world.ceasefire_collapsed.triggered:
+            break
+        world.advance(env.now)
+        newly, result = _round(p, rng, world, gaps, settled)
+        settled |= newly
+        world.issues_settled += int(newly.sum())
+        unproductive = 0 if result == "productive" else unproductive + 1
+        world.shift("trust", p.trust_per_settled_issue * newly.sum()
+                    + (p.trust_per_productive_round if result == "productive"
+                       else -p.trust_per_unproductive_round))
+        if result == "setback":
+            world.shift("tension", p.setback_tension)
+        world.snapshot()
+        log.append(Record(env.now, "round", result, float(newly.sum()),
+                          ", ".join(n for n, s in zip(names, newly, strict=True) if s)))
+        if unproductive >= p.max_unproductive_rounds:
+            break
+    world.advance(env.now)
+    if settled.all():
+        world.shift("trust", p.agreement_trust_change)
+        world.shift("tension", p.agreement_tension_change)
+        world.agreement.succeed()
+        log.append(Record(env.now, "agreement", "all issues settled", float(len(names))))
+    else:
+        world.shift("trust", p.breakdown_trust_change)
+        world.shift("tension", p.breakdown_tension_change)
+        world.talks_broken.succeed()
+        why = "ceasefire collapsed" if world.ceasefire_collapsed.triggered else "no progress"
+        log.append(Record(env.now, "talks_broken", why, float(unproductive)))
+    world.snapshot()
+
+
+def _tension(world: World) -> float:
+    world.advance(world.env.now)
+    return world.tension
+
+
+def _round(p: NegotiationParams, rng: Generator, world: World, gaps: np.ndarray,
+           settled: np.ndarray) -> tuple[np.ndarray, str]:
+    """One round, in place on `gaps`: returns the newly settled issues and the result.
+
+    Every round draws the same random numbers whatever the state, so two scenarios run with
+    one seed keep their negotiation streams aligned (common random numbers)."""
+    n = len(gaps)
+    u_setback = rng.random()
+    spread = rng.standard_gamma(p.concession_shape, n) / p.concession_shape \
+        if p.concession_shape > 0 else np.ones(n)
+    u_break = rng.random(n)
+    open_ = ~settled
+    memory = sum(math.exp(-(world.env.now - t) * math.log(2) / p.incident_memory_half_life_days)
+                 for t in world.incident_times)
+    if u_setback < p.setback_probability + p.setback_per_incident_probability * memory:
+        gaps[open_] = np.minimum(1.0, gaps[open_] * (1 + p.setback_widening_share))
+        return np.zeros(n, dtype=bool), "setback"
+    gone = (world.departed + world.waiting) / world.population
+    mean = (p.mean_concession_share * world.mediator_pressure
+            * (1 - p.tension_concession_weight * world.tension)
+            * (1 + p.departed_leverage_weight * gone))
+    before = gaps[open_].sum()
+    gaps[open_] *= 1 - np.clip(mean * spread[open_], 0.0, 0.95)
+    newly = open_ & ((gaps < p.settle_gap) | (u_break < p.settle_probability))
+    progress = newly.any() or before - gaps[open_].sum() >= p.min_progress_share * before
+    return newly, "productive" if progress else "unproductive"

@@ -1,0 +1,210 @@
+"""World: the state the processes of one replication share, and the event log record type."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from itertools import chain
+from typing import NamedTuple
+
+import numpy as np
+import simpy
+
+from sim.scenario.params import ScenarioParams
+
+LN2 = 0.6931471805599453
+
+#: Columns of a state snapshot, taken after every change: the series are rebuilt from these
+#: after the run, so no simulation events are spent on recording.
+SNAPSHOT = ("time_days", "tension", "at_war", "trust", "supplies_person_days",
+            "residents", "waiting", "departed", "killed", "incidents", "issues_settled")
+
+
+class Record(NamedTuple):
+    """One line of a replication's event log (what the story tells)."""
+
+    time_days: float
+    kind: str
+    what: str
+    amount: float = 0.0
+    note: str = ""
+
+
+class World:
+    """Mutable state of one replication. Tension, trust and supplies change continuously between
+    events; `advance(now)` brings them up to date, `snapshot()` records the state after a change."""
+
+    def __init__(self, env: simpy.Environment, p: ScenarioParams) -> None:
+        w = p.world
+        self.env = env
+        self.population = round(w.population_people)
+        self.residents = self.population
+        self.waiting = 0
+        self.departed = 0
+        self.killed = 0
+        self.tension = w.tension
+        self.trust = w.trust
+        self.supplies_person_days = w.supplies_person_days
+        self.peacekeepers = w.peacekeepers
+        self.mediator_pressure = w.mediator_pressure
+        self.corridor_open = p.outflow.corridor_open
+        self.corridor_capacity_per_hour = p.outflow.corridor_capacity_per_hour
+        self.aid_access_open = p.supplies.aid_access_open
+        self.incidents = 0
+        self.casualties = 0
+        self.issues_settled = 0
+        self.at_war = False
+        self.incident_times: list[float] = []
+        self.queue: deque[list[float]] = deque()  # cohorts [joined_day, people], first come first
+        self.crossings: list[tuple[float, int, float]] = []  # (day, people, summed wait days)
+        self.snapshots: list[tuple[float, ...]] = []
+        self._last = 0.0
+        self._tension_baseline = w.tension_baseline
+        self._trust_baseline = w.trust_baseline
+        self._tension_rate = LN2 / w.tension_half_life_days
+        self._trust_rate = LN2 / w.trust_half_life_days
+        self._hunger_weight = p.supplies.hunger_tension_weight
+        self._comfortable_days = p.supplies.comfortable_supply_days
+        self.agreement = env.event()
+        self.talks_broken = env.event()
+        self.ceasefire_collapsed = env.event()
+        self.round_called = env.event()
+        self.corridor_changed = env.event()
+        self.people_joined = env.event()
+        self.snapshot()
+
+    @property
+    def inside(self) -> int:
+        """People still in the region (residents and those queuing to leave)."""
+        return self.residents + self.waiting
+
+    def hunger(self) -> float:
+        inside = self.residents + self.waiting
+        if inside == 0:
+            return 0.0
+        days = self.supplies_person_days / inside
+        return 1.0 - min(1.0, days / self._comfortable_days)
+
+    def advance(self, now: float) -> None:
+        """Relax tension and trust toward their targets and consume supplies up to `now`.
+
+        The hottest function of a replication: the tension target (baseline plus hunger's weight,
+        or 1 at war) is worked out in place."""
+        dt = now - self._last
+        if dt <= 0:
+            return
+        inside = self.residents + self.waiting
+        supplies = self.supplies_person_days
+        if self.at_war:
+            target = 1.0
+        else:
+            fed = supplies / inside / self._comfortable_days if inside else 1.0
+            target = self._tension_baseline
+            if fed < 1.0:
+                target += self._hunger_weight * (1.0 - fed)
+            if target > 1.0:
+                target = 1.0
+        self.tension = target + (self.tension - target) * math.exp(-dt * self._tension_rate)
+        trust = self._trust_baseline
+        self.trust = trust + (self.trust - trust) * math.exp(-dt * self._trust_rate)
+        left = supplies - inside * dt
+        self.supplies_person_days = left if left > 0.0 else 0.0
+        self._last = now
+
+    def snapshot(self) -> None:
+        """Record the state after a change (call `advance` before changing it)."""
+        now = self.env.now
+        if now > self._last:
+            self.advance(now)
+        self.snapshots.append((self._last, self.tension, self.at_war, self.trust,
+                               self.supplies_person_days, self.residents, self.waiting,
+                               self.departed, self.killed, self.incidents, self.issues_settled))
+
+    def table(self) -> np.ndarray:
+        """The snapshots as one float array (rows: snapshots, columns: `SNAPSHOT`)."""
+        rows = self.snapshots
+        return np.fromiter(chain.from_iterable(rows), float, len(rows) * len(SNAPSHOT)).reshape(
+            len(rows), len(SNAPSHOT))
+
+    def shift(self, name: str, delta: float) -> None:
+        """Add to tension or trust, kept within 0-1."""
+        setattr(self, name, min(1.0, max(0.0, getattr(self, name) + delta)))
+
+    def kill(self, people: int) -> int:
+        """Remove up to `people` residents as killed; returns how many."""
+        n = min(people, self.residents)
+        self.residents -= n
+        self.killed += n
+        return n
+
+    def evacuate(self, people: int) -> int:
+        """Move up to `people` residents out directly (organised evacuation)."""
+        n = min(people, self.residents)
+        self.residents -= n
+        self.departed += n
+        return n
+
+    def join_queue(self, people: int) -> None:
+        """`people` residents join the end of the corridor's queue now (call `advance` first);
+        the state is recorded."""
+        self.residents -= people
+        self.waiting += people
+        self.queue.append([self.env.now, people])
+        self.signal("people_joined")
+        self.snapshot()
+
+    def cross(self, people: int) -> None:
+        """The first `people` in the queue reach the other side now (the state is advanced to
+        now and recorded: the corridor calls this for most events of a replication)."""
+        now = self.env.now
+        self.advance(now)
+        left, waited = people, 0.0
+        while left:
+            cohort = self.queue[0]
+            n = left if left < cohort[1] else int(cohort[1])
+            waited += n * (now - cohort[0])
+            cohort[1] -= n
+            left -= n
+            if cohort[1] == 0:
+                self.queue.popleft()
+        self.waiting -= people
+        self.departed += people
+        self.crossings.append((now, people, waited))
+        self.snapshot()
+
+    def signal(self, name: str) -> None:
+        """Fire a renewable event (`round_called`, `corridor_changed`, ...) and arm a new one.
+
+        With no process waiting on it the event is kept for the next signal: firing it would
+        spend a simulation event on nothing."""
+        old = getattr(self, name)
+        if not old.callbacks:
+            return
+        setattr(self, name, self.env.event())
+        old.succeed()
+
+    def series(self, times: np.ndarray, table: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """The state at the given days, rebuilt exactly from the snapshots (or their `table`)."""
+        s = self.table() if table is None else table
+        # events at a record time count as before it (1e-9 days absorbs rounding of sums)
+        i = np.searchsorted(s[:, 0], times + 1e-9, side="right") - 1
+        at = dict(zip(SNAPSHOT, s[i].T, strict=True))
+        dt = times - at["time_days"]
+        inside = at["residents"] + at["waiting"]
+        # the tension target as `advance` worked it out at each snapshot, in the same arithmetic
+        held = np.divide(at["supplies_person_days"], inside, out=np.full_like(inside, np.inf),
+                         where=inside > 0)
+        hunger_then = 1.0 - np.minimum(1.0, held / self._comfortable_days)
+        target = np.where(at["at_war"] > 0, 1.0, np.minimum(
+            1.0, self._tension_baseline + self._hunger_weight * hunger_then))
+        supplies = np.maximum(0.0, at["supplies_person_days"] - inside * dt)
+        days = np.divide(supplies, inside, out=np.full_like(supplies, np.inf), where=inside > 0)
+        out = {
+            "tension": target + (at["tension"] - target) * np.exp(-dt * self._tension_rate),
+            "trust": self._trust_baseline
+            + (at["trust"] - self._trust_baseline) * np.exp(-dt * self._trust_rate),
+            "hunger": 1.0 - np.minimum(1.0, days / self._comfortable_days),
+        }
+        for name in ("residents", "waiting", "departed", "killed", "incidents", "issues_settled"):
+            out[name] = at[name]
+        return out

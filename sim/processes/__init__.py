@@ -1,1 +1,0 @@
-"""One generator process per mechanism of the model."""

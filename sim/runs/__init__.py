@@ -1,0 +1,1 @@
+"""Many replications: ensembles, where they run, checkpoints and results folders on disk."""

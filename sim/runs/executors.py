@@ -1,0 +1,148 @@
+"""Where chunks of replications run: in this process, on a local process pool, or on Dask.
+
+Each executor yields `((start, count), (rows, series))` as chunks finish, in any order; a chunk
+rebuilds its random streams from (seed, replication), so where it ran never changes its result.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from sim.scenario.load import Scenario
+
+if TYPE_CHECKING:
+    from sim.runs.table import OutcomeTable
+
+EXECUTORS = ("serial", "local", "dask")
+Piece = tuple[int, int]
+Chunk = tuple["OutcomeTable", dict[str, Any]]
+Runner = Callable[[Scenario, int, int, int], Chunk]
+#: How often a worker checks that its parent is alive.
+WATCH_SECONDS = 0.25
+
+
+class ExecutorError(RuntimeError):
+    """The executor could not run the chunks (no scheduler at the address, a dead worker)."""
+
+
+def serial(run: Runner, scenario: Scenario, seed: int,
+           pieces: list[Piece]) -> Iterator[tuple[Piece, Chunk]]:
+    for start, count in pieces:
+        yield (start, count), run(scenario, seed, start, count)
+
+
+def _worker_start(parent: int) -> None:
+    """Workers leave Ctrl-C and SIGTERM to the main process, which stops them and keeps what
+    is done; and they die with it, even when it is killed (kill -9) and cannot stop them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent",
+                     daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """End this process once its parent is gone (it is then adopted by another process)."""
+    while os.getppid() == parent:
+        time.sleep(WATCH_SECONDS)
+    os._exit(1)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now: after Ctrl-C, SIGTERM or an error, their chunks are not wanted."""
+    stop = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if stop is not None:
+        stop()
+        return
+    for process in list(getattr(pool, "_processes", {}).values()):
+        if process.is_alive():
+            process.terminate()
+
+
+@contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C while starting processes (they inherit it); only the main thread can."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def local(run: Runner, scenario: Scenario, seed: int, pieces: list[Piece],
+          workers: int) -> Iterator[tuple[Piece, Chunk]]:
+    """A pool of `workers` processes, at most two chunks queued per worker."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start,
+                               initargs=(os.getpid(),))
+    todo = iter(pieces)
+    running: dict[Future[Chunk], Piece] = {}
+    try:
+        while True:
+            while len(running) < 2 * workers and (piece := next(todo, None)) is not None:
+                running[pool.submit(run, scenario, seed, *piece)] = piece
+            if not running:
+                return
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=running.__getitem__):
+                try:
+                    chunk = future.result()
+                except BrokenProcessPool:
+                    raise ExecutorError("a worker process died (killed, or out of memory?)"
+                                        ) from None
+                yield running.pop(future), chunk
+    except BaseException:  # also GeneratorExit: the caller stopped taking chunks
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def dask(run: Runner, scenario: Scenario, seed: int, pieces: list[Piece], workers: int,
+         scheduler: str | None) -> Iterator[tuple[Piece, Chunk]]:
+    """A Dask cluster: the scheduler at `scheduler`, or a LocalCluster of `workers` processes."""
+    try:
+        from distributed import Client, LocalCluster, as_completed
+        from distributed.scheduler import KilledWorker
+    except ImportError:
+        raise ExecutorError("the dask executor needs Dask: pip install 'peacesim[dask]' "
+                            "(or `make dev`)") from None
+
+    cluster = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="20s")
+        else:
+            with _ctrl_c_ignored():  # so its worker processes ignore it, as the pool's do
+                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=logging.ERROR)
+            client = Client(cluster)
+    except OSError as err:
+        if cluster is not None:
+            cluster.close()
+        raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
+    try:
+        shared = client.scatter(scenario, broadcast=True)
+        futures = {client.submit(run, shared, seed, start, count, pure=False): (start, count)
+                   for start, count in pieces}
+        for future in as_completed(futures):
+            try:
+                chunk = future.result()
+            except KilledWorker as err:
+                raise ExecutorError(f"Dask workers died running a chunk: {err}") from None
+            yield futures[future], chunk
+            future.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
