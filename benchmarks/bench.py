@@ -27,7 +27,7 @@ import simpy
 import sim
 import sim.model.replication
 from sim.runs.ensemble import run_ensemble
-from sim.scenario.load import Scenario, load
+from sim.scenario import Scenario, load
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.toml"

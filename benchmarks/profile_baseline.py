@@ -10,8 +10,8 @@ import pstats
 import sys
 from pathlib import Path
 
-from sim.model.replication import run_replication
-from sim.scenario.load import load
+from sim.model import run_replication
+from sim.scenario import load
 
 HERE = Path(__file__).resolve().parent
 

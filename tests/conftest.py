@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sim.cli import main
-from sim.scenario.load import Scenario, from_tree, merge
+from sim.scenario import Scenario, from_tree, merge
 
 ROOT = Path(__file__).resolve().parent.parent
 START = datetime(2023, 9, 21, 13, 0, tzinfo=timezone(timedelta(hours=4)))

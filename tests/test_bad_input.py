@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.runs.folder import FILES
-from sim.scenario.load import ScenarioError, load
+from sim.scenario import ScenarioError, load
 
 from conftest import cli
 

@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 from types import ModuleType
 
-from sim.scenario.load import load
+from sim.scenario import load
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRED = ("floor_us_per_event", "model_us_per_event", "model_to_floor_per_event",

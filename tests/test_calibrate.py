@@ -15,9 +15,9 @@ from sim.fitting.calibrate import calibrate
 from sim.fitting.calibrated import calibrated_toml, posterior_csv
 from sim.fitting.observed import Observed
 from sim.fitting.validate import at_times
-from sim.model.replication import run_replication
+from sim.model import run_replication
 from sim.runs.ensemble import run_ensemble
-from sim.scenario.load import from_tree, load
+from sim.scenario import from_tree, load
 
 from conftest import START, cli, quiet_tree
 

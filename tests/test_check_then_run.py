@@ -17,8 +17,8 @@ import tomli_w
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
+from sim.scenario import ScenarioError, load
 from sim.scenario.files import resolve
-from sim.scenario.load import ScenarioError, load
 
 from conftest import cli
 

@@ -14,7 +14,7 @@ import pytest
 
 import sim
 from sim.outcomes import BOOLEAN_OUTCOMES, END_STATES, OUTCOMES, SERIES
-from sim.scenario.load import load
+from sim.scenario import load
 
 from conftest import cli, ok, same_bytes
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.model.replication import run_replication
+from sim.model import run_replication
 
 from conftest import scenario
 

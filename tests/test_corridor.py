@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.replication import run_replication
+from sim.model import run_replication
 
 from conftest import scenario
 

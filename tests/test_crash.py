@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from sim.runs import checkpoint, chunkfile
-from sim.scenario.load import load
+from sim.scenario import load
 
 from conftest import cli, ok, same_bytes
 

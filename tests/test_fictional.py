@@ -17,9 +17,9 @@ from sim.analysis.pick import pick
 from sim.analysis.story import tell
 from sim.cli import main
 from sim.figures import standard as plots
-from sim.model.replication import run_replication
+from sim.model import run_replication
 from sim.runs.ensemble import Ensemble, run_ensemble
-from sim.scenario.load import load
+from sim.scenario import load
 
 from conftest import ROOT
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.scenario import ScenarioError, load
 from sim.scenario.inputs import InputError, read_bytes
-from sim.scenario.load import ScenarioError, load
 
 from conftest import ROOT, cli, ok
 

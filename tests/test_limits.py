@@ -14,9 +14,8 @@ import numpy as np
 import pytest
 import simpy
 
-from sim.model.replication import run_replication
-from sim.scenario import limits, workload
-from sim.scenario.load import Scenario, ScenarioError, load, merge
+from sim.model import run_replication
+from sim.scenario import Scenario, ScenarioError, limits, load, merge, workload
 from sim.scenario.workload import LimitError, check_work, estimate, events_per_replication
 
 from conftest import ROOT, scenario

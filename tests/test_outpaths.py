@@ -13,7 +13,7 @@ import pytest
 
 from sim.runs.folder import ResultsError, check_target
 from sim.runs.outpaths import default_out, is_sim_folder, slug
-from sim.scenario.load import ScenarioError
+from sim.scenario import ScenarioError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -273,7 +273,7 @@ def test_failed_write_keeps_the_old_folder(tmp_path: Path) -> None:
 
 def test_the_inputs_of_a_scenario_are_every_file_it_was_read_from() -> None:
     from sim.cli.common import scenario_inputs
-    from sim.scenario.load import load
+    from sim.scenario import load
 
     team = load(ROOT / "exercises" / "class" / "team_a_robust_mandate.toml")
     assert [p.name for p in scenario_inputs(team)] == ["team_a_robust_mandate.toml",

@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.analysis.pick import LEFT_WEIGHT, distances, extreme, harm, pick, typical
-from sim.model.replication import run_replication
+from sim.model import run_replication
 from sim.outcomes import END_STATES
 from sim.runs.ensemble import run_ensemble
-from sim.scenario.load import load
+from sim.scenario import load
 
 from conftest import ROOT, cli
 

@@ -16,7 +16,7 @@ from sim.figures.standard import (
     tension_trust,
 )
 from sim.runs.ensemble import run_ensemble
-from sim.scenario.load import load
+from sim.scenario import load
 
 from conftest import ROOT, scenario
 

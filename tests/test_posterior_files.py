@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sim.runs import checkpoint
-from sim.scenario.load import ScenarioError, load
+from sim.scenario import ScenarioError, load
 
 from conftest import cli, ok, same_bytes
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.replication import run_replication
+from sim.model import run_replication
 from sim.runs.ensemble import run_ensemble
-from sim.scenario.load import load
+from sim.scenario import load
 
 from conftest import ROOT, scenario
 

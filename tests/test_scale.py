@@ -18,7 +18,7 @@ from sim.runs import folder as results
 from sim.runs.ensemble import run_ensemble
 from sim.runs.folder import ResultsError
 from sim.runs.quantiles import LEVELS, Histograms
-from sim.scenario.load import load
+from sim.scenario import load
 
 from conftest import cli, same_bytes
 

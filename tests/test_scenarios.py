@@ -6,7 +6,7 @@ import pytest
 
 from sim.outcomes import END_STATES
 from sim.runs.ensemble import run_ensemble
-from sim.scenario.load import load
+from sim.scenario import load
 
 from conftest import ROOT
 

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from sim.analysis.story import tell
-from sim.model.replication import record_times, run_replication
-from sim.scenario.load import Scenario, from_tree, load, merge
+from sim.model import record_times, run_replication
+from sim.scenario import Scenario, from_tree, load, merge
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.toml"
 FALLBACK: dict[str, Any] = {

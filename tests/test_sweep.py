@@ -10,7 +10,7 @@ from matplotlib.image import imread
 
 from sim.analysis.sweep import Axis, parse_set
 from sim.runs.ensemble import run_ensemble
-from sim.scenario.load import ScenarioError, load
+from sim.scenario import ScenarioError, load
 
 from conftest import ROOT, cli, ok
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.model.replication import run_replication
+from sim.model import run_replication
 
 from conftest import scenario
 
