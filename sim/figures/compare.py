@@ -19,7 +19,8 @@ from sim.figures.differences import (
     figure,
     look,
 )
-from sim.figures.standard import FONT, OKABE_ITO, date_axis, save_figures, survival_curve, to_dates
+from sim.figures.standard import survival_curve
+from sim.figures.style import FONT, OKABE_ITO, date_axis, save_figures, to_dates
 from sim.outcomes import END_STATES
 from sim.runs.stats import present, proportion
 

@@ -13,7 +13,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.analysis.compare import Comparison, Entry
 from sim.analysis.measures import FORMATS, Measure
-from sim.figures.standard import FONT, OKABE_ITO
+from sim.figures.style import FONT, OKABE_ITO
 from sim.runs.stats import MIN_PRESENT
 
 

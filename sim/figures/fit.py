@@ -14,7 +14,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from sim.figures.standard import FONT, OKABE_ITO, date_axis, fan_band, new_figure, to_dates
+from sim.figures.standard import fan_band, new_figure
+from sim.figures.style import FONT, OKABE_ITO, date_axis, to_dates
 from sim.fitting.calibrate import Calibration
 from sim.fitting.calibrated import event_notes
 from sim.fitting.observed import Observed

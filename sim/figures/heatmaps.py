@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis.measures import Measure, number
 from sim.analysis.sweep import Sweep
-from sim.figures.standard import FONT, OKABE_ITO
+from sim.figures.style import FONT, OKABE_ITO
 
 Table = list[dict[str, Any]]
 HEAT_MEDIANS = ("departed_share", "day_half_departed", "mean_wait_hours", "incidents",

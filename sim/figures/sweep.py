@@ -22,7 +22,7 @@ from sim.figures.heatmaps import (
     heat_probabilities,
     parameter_label,
 )
-from sim.figures.standard import FONT, OKABE_ITO, STATE_COLOURS, save_figures
+from sim.figures.style import FONT, OKABE_ITO, STATE_COLOURS, save_figures
 
 #: What the figures show (sweep.csv has more).
 SHOWN_PROBABILITIES = (("end_state.renewed_war", "end_state.exodus", "end_state.reintegration",
