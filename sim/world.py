@@ -14,6 +14,9 @@ from sim.params import ScenarioParams
 
 LN2 = 0.6931471805599453
 T = TypeVar("T")
+#: A snapshot this close after a day (relative) is at the day: the clock is a running sum of
+#: delays, so things due at a record time land a few rounding steps (1e-14 d/d at most) after it.
+AT_TIME = 1e-13
 
 
 class Snapshot(NamedTuple, Generic[T]):
@@ -54,8 +57,7 @@ class Record(NamedTuple):
 
 
 class World:
-    """Mutable state of one replication, changed only through its methods: `advance(now)` brings
-    tension, trust and supplies up to date, `snapshot()` records the state after a change."""
+    """Mutable state of one replication, changed only through its methods (`advance`, ...)."""
 
     def __init__(self, env: simpy.Environment, p: ScenarioParams) -> None:
         w = p.world
@@ -78,8 +80,7 @@ class World:
         self.crossings: list[tuple[float, int, float]] = []  # (day, people, summed wait days)
         self.snapshots: list[tuple[float, ...]] = []
         self._last = 0.0
-        self._tension_baseline = w.tension_baseline
-        self._trust_baseline = w.trust_baseline
+        self._tension_baseline, self._trust_baseline = w.tension_baseline, w.trust_baseline
         self._tension_rate = LN2 / w.tension_half_life_days
         self._trust_rate = LN2 / w.trust_half_life_days
         self._hunger_weight = p.supplies.hunger_tension_weight
@@ -224,11 +225,11 @@ class World:
         old.succeed()
 
     def series(self, times: np.ndarray, table: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        """The state at the given days, rebuilt exactly from the snapshots (or their `table`)."""
+        """The state at given days: the last snapshot at or before each, carried in closed form."""
         s = self.table() if table is None else table
-        # events at a record time count as before it (1e-9 days absorbs rounding of sums)
-        at = columns(s[np.searchsorted(s[:, 0], times + 1e-9, side="right") - 1])
-        dt = times - at.time_days
+        at = columns(s[np.searchsorted(s[:, 0], times + AT_TIME * np.maximum(times, 1.0),
+                                       side="right") - 1])
+        dt = times - at.time_days  # at or above 0 but for a few rounding steps (AT_TIME)
         inside = at.residents + at.waiting
         # the tension target as `advance` worked it out at each snapshot, in the same arithmetic
         held = np.divide(at.supplies_person_days, inside, out=np.full_like(inside, np.inf),
