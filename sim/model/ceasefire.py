@@ -45,9 +45,7 @@ def ceasefire(env: simpy.Environment, p: CeasefireParams, rng: Generator, world:
         escalation = min(1.0, p.escalation_probability
                          * (1 + p.tension_escalation_weight * world.tension) * keep)
         casualties, killed = _harm(p, rng, world, p.mean_casualties_per_incident)
-        world.incidents += 1
-        world.incident_times.append(now)
-        world.shift("tension", p.tension_per_incident)
+        world.incident(p.tension_per_incident)
         world.snapshot()
         log.append(Record(now, "incident", "incident", casualties, str(killed)))
         if rng.random() < escalation:
@@ -58,19 +56,14 @@ def ceasefire(env: simpy.Environment, p: CeasefireParams, rng: Generator, world:
 def _harm(p: CeasefireParams, rng: Generator, world: World, mean: float) -> tuple[int, int]:
     """Draw casualties (killed and wounded) and remove the killed from the residents."""
     casualties = int(rng.poisson(mean))
-    killed = world.kill(int(rng.binomial(casualties, p.fatal_share)))
-    world.casualties += casualties
-    return casualties, killed
+    return casualties, world.kill(int(rng.binomial(casualties, p.fatal_share)), casualties)
 
 
 def _hostilities(env: simpy.Environment, p: CeasefireParams, rng: Generator, world: World,
                  log: list[Record]) -> Process[simpy.Event, object, None]:
     """The ceasefire has collapsed: war resumes until the horizon, with daily casualties in
     proportion to the people still inside."""
-    world.at_war = True
-    world.tension = 1.0
-    world.ceasefire_collapsed.succeed()
-    world.snapshot()
+    world.resume_war()
     log.append(Record(env.now, "collapse", "ceasefire collapsed", float(world.incidents)))
     while True:
         yield env.timeout(1.0)

@@ -38,7 +38,7 @@ def negotiation(env: simpy.Environment, p: NegotiationParams, rng: Generator, wo
         world.advance(env.now)
         newly, result = _round(p, rng, world, gaps, settled)
         settled |= newly
-        world.issues_settled += int(newly.sum())
+        world.settle(int(newly.sum()))
         unproductive = 0 if result == "productive" else unproductive + 1
         world.shift("trust", p.trust_per_settled_issue * newly.sum()
                     + (p.trust_per_productive_round if result == "productive"
@@ -52,14 +52,10 @@ def negotiation(env: simpy.Environment, p: NegotiationParams, rng: Generator, wo
             break
     world.advance(env.now)
     if settled.all():
-        world.shift("trust", p.agreement_trust_change)
-        world.shift("tension", p.agreement_tension_change)
-        world.agreement.succeed()
+        world.end_talks(True, p.agreement_trust_change, p.agreement_tension_change)
         log.append(Record(env.now, "agreement", "all issues settled", float(len(names))))
     else:
-        world.shift("trust", p.breakdown_trust_change)
-        world.shift("tension", p.breakdown_tension_change)
-        world.talks_broken.succeed()
+        world.end_talks(False, p.breakdown_trust_change, p.breakdown_tension_change)
         why = "ceasefire collapsed" if world.ceasefire_collapsed.triggered else "no progress"
         log.append(Record(env.now, "talks_broken", why, float(unproductive)))
     world.snapshot()

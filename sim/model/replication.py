@@ -15,7 +15,7 @@ from sim.model.outflow import corridor, decisions
 from sim.model.rng import streams
 from sim.model.supplies import supplies
 from sim.model.timeline import timeline
-from sim.model.world import SNAPSHOT, Record, World
+from sim.model.world import Record, World, columns
 from sim.scenario.events import event_day
 from sim.scenario.load import Scenario
 from sim.scenario.params import ScenarioParams
@@ -67,8 +67,8 @@ def _first_reaching(times: np.ndarray, values: np.ndarray, level: float) -> floa
 def summarise(p: ScenarioParams, world: World, log: list[Record],
               table: np.ndarray | None = None) -> dict[str, Any]:
     """The outcomes of MODEL.md; times of things that never happened are None (censored)."""
-    snaps = world.table() if table is None else table
-    times, departed = snaps[:, 0], snaps[:, SNAPSHOT.index("departed")]
+    snaps = columns(world.table() if table is None else table)
+    times, departed = snaps.time_days, snaps.departed
     days = np.arange(math.ceil(p.horizon_days) + 1, dtype=float)
     daily = np.diff(departed[np.searchsorted(times, days + 1e-9, side="right") - 1])
     crossed = sum(c[1] for c in world.crossings)
@@ -98,7 +98,7 @@ def summarise(p: ScenarioParams, world: World, log: list[Record],
         "day_half_departed": _first_reaching(times, departed, 0.5 * world.population),
         "day_90pct_departed": _first_reaching(times, departed, 0.9 * world.population),
         "peak_departures_per_day": int(daily.max()) if daily.size else 0,
-        "max_waiting_people": int(snaps[:, SNAPSHOT.index("waiting")].max()),
+        "max_waiting_people": int(snaps.waiting.max()),
         "mean_wait_hours": 24 * sum(c[2] for c in world.crossings) / crossed if crossed else None,
         "killed_people": world.killed,
         "end_state": end,

@@ -23,7 +23,5 @@ def supplies(env: simpy.Environment, p: SuppliesParams, rng: Generator, world: W
         if not world.aid_access_open or world.ceasefire_collapsed.triggered:
             log.append(Record(env.now, "convoy", "turned back", 0.0))
             continue
-        world.advance(env.now)
-        world.supplies_person_days += p.convoy_person_days
-        world.snapshot()
+        world.deliver(p.convoy_person_days)
         log.append(Record(env.now, "convoy", "arrived", p.convoy_person_days))

@@ -30,10 +30,10 @@ def apply(event: EventSpec, world: World) -> None:
     """Set and add to world variables; shares stay within 0-1, amounts at or above 0."""
     corridor_before = (world.corridor_open, world.corridor_capacity_per_hour)
     for key, value in event.set.items():
-        setattr(world, key, value)
+        world.set_variable(key, value)
     for key, delta in event.add.items():
         value = getattr(world, key) + delta
         upper = 1.0 if WORLD_VARIABLES[key] == "share" else float("inf")
-        setattr(world, key, min(upper, max(0.0, value)))
+        world.set_variable(key, min(upper, max(0.0, value)))
     if (world.corridor_open, world.corridor_capacity_per_hour) != corridor_before:
         world.signal("corridor_changed")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from itertools import chain
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 import numpy as np
 import simpy
@@ -13,11 +13,37 @@ import simpy
 from sim.scenario.params import ScenarioParams
 
 LN2 = 0.6931471805599453
+T = TypeVar("T")
+#: A snapshot this close after a day (relative) is at the day: the clock is a running sum of
+#: delays, so things due at a record time land a few rounding steps (1e-14 d/d at most) after it.
+AT_TIME = 1e-13
 
-#: Columns of a state snapshot, taken after every change: the series are rebuilt from these
-#: after the run, so no simulation events are spent on recording.
-SNAPSHOT = ("time_days", "tension", "at_war", "trust", "supplies_person_days",
-            "residents", "waiting", "departed", "killed", "incidents", "issues_settled")
+
+class Snapshot(NamedTuple, Generic[T]):
+    """The state after a change: a `World.table()` row; fields but `time_days` are attributes."""
+
+    time_days: T
+    tension: T
+    at_war: T
+    trust: T
+    supplies_person_days: T
+    residents: T
+    waiting: T
+    departed: T
+    killed: T
+    incidents: T
+    issues_settled: T
+
+
+#: The columns of a snapshot table, and one snapshot read off a World as a tuple, generated
+#: from them: as fast as a written-out tuple (attrgetter is not), taken after every change.
+SNAPSHOT: tuple[str, ...] = Snapshot._fields
+_read_snapshot = eval("lambda w: (w._last, " + "".join(f"w.{f}, " for f in SNAPSHOT[1:]) + ")")
+
+
+def columns(table: np.ndarray) -> Snapshot[np.ndarray]:
+    """The columns of a snapshot table by name."""
+    return Snapshot(*table.T)
 
 
 class Record(NamedTuple):
@@ -31,17 +57,14 @@ class Record(NamedTuple):
 
 
 class World:
-    """Mutable state of one replication. Tension, trust and supplies change continuously between
-    events; `advance(now)` brings them up to date, `snapshot()` records the state after a change."""
+    """Mutable state of one replication, changed only through its methods (`advance`, ...)."""
 
     def __init__(self, env: simpy.Environment, p: ScenarioParams) -> None:
         w = p.world
         self.env = env
         self.population = round(w.population_people)
         self.residents = self.population
-        self.waiting = 0
-        self.departed = 0
-        self.killed = 0
+        self.waiting = self.departed = self.killed = 0
         self.tension = w.tension
         self.trust = w.trust
         self.supplies_person_days = w.supplies_person_days
@@ -50,27 +73,20 @@ class World:
         self.corridor_open = p.outflow.corridor_open
         self.corridor_capacity_per_hour = p.outflow.corridor_capacity_per_hour
         self.aid_access_open = p.supplies.aid_access_open
-        self.incidents = 0
-        self.casualties = 0
-        self.issues_settled = 0
+        self.incidents = self.casualties = self.issues_settled = 0
         self.at_war = False
         self.incident_times: list[float] = []
         self.queue: deque[list[float]] = deque()  # cohorts [joined_day, people], first come first
         self.crossings: list[tuple[float, int, float]] = []  # (day, people, summed wait days)
         self.snapshots: list[tuple[float, ...]] = []
         self._last = 0.0
-        self._tension_baseline = w.tension_baseline
-        self._trust_baseline = w.trust_baseline
+        self._tension_baseline, self._trust_baseline = w.tension_baseline, w.trust_baseline
         self._tension_rate = LN2 / w.tension_half_life_days
         self._trust_rate = LN2 / w.trust_half_life_days
         self._hunger_weight = p.supplies.hunger_tension_weight
         self._comfortable_days = p.supplies.comfortable_supply_days
-        self.agreement = env.event()
-        self.talks_broken = env.event()
-        self.ceasefire_collapsed = env.event()
-        self.round_called = env.event()
-        self.corridor_changed = env.event()
-        self.people_joined = env.event()
+        (self.agreement, self.talks_broken, self.ceasefire_collapsed, self.round_called,
+         self.corridor_changed, self.people_joined) = (env.event() for _ in range(6))
         self.snapshot()
 
     @property
@@ -79,17 +95,14 @@ class World:
         return self.residents + self.waiting
 
     def hunger(self) -> float:
+        """How short of supplies the people inside are: 0 fed, 1 nothing left."""
         inside = self.residents + self.waiting
-        if inside == 0:
-            return 0.0
-        days = self.supplies_person_days / inside
-        return 1.0 - min(1.0, days / self._comfortable_days)
+        return 1.0 - min(1.0, self.supplies_person_days / inside / self._comfortable_days) \
+            if inside else 0.0
 
     def advance(self, now: float) -> None:
-        """Relax tension and trust toward their targets and consume supplies up to `now`.
-
-        The hottest function of a replication: the tension target (baseline plus hunger's weight,
-        or 1 at war) is worked out in place."""
+        """Relax tension and trust toward their targets and consume supplies up to `now` (the
+        hottest function: the tension target, baseline plus hunger's weight, is inlined)."""
         dt = now - self._last
         if dt <= 0:
             return
@@ -116,9 +129,7 @@ class World:
         now = self.env.now
         if now > self._last:
             self.advance(now)
-        self.snapshots.append((self._last, self.tension, self.at_war, self.trust,
-                               self.supplies_person_days, self.residents, self.waiting,
-                               self.departed, self.killed, self.incidents, self.issues_settled))
+        self.snapshots.append(_read_snapshot(self))
 
     def table(self) -> np.ndarray:
         """The snapshots as one float array (rows: snapshots, columns: `SNAPSHOT`)."""
@@ -130,8 +141,9 @@ class World:
         """Add to tension or trust, kept within 0-1."""
         setattr(self, name, min(1.0, max(0.0, getattr(self, name) + delta)))
 
-    def kill(self, people: int) -> int:
-        """Remove up to `people` residents as killed; returns how many."""
+    def kill(self, people: int, casualties: int = 0) -> int:
+        """Remove up to `people` residents as killed, of `casualties` counted; returns how many."""
+        self.casualties += casualties
         n = min(people, self.residents)
         self.residents -= n
         self.killed += n
@@ -144,9 +156,42 @@ class World:
         self.departed += n
         return n
 
+    def incident(self, tension_change: float) -> None:
+        """An incident now (call `advance` first): counted, dated and felt in the tension."""
+        self.incidents += 1
+        self.incident_times.append(self.env.now)
+        self.shift("tension", tension_change)
+
+    def resume_war(self) -> None:
+        """The ceasefire collapses now: war, full tension, recorded."""
+        self.advance(self.env.now)
+        self.at_war = True
+        self.tension = 1.0
+        self.ceasefire_collapsed.succeed()
+        self.snapshot()
+
+    def settle(self, issues: int) -> None:
+        """`issues` more issues on the agenda are settled."""
+        self.issues_settled += issues
+
+    def end_talks(self, agreed: bool, trust_change: float, tension_change: float) -> None:
+        """The talks end now in agreement or breakdown (call `advance` first)."""
+        self.shift("trust", trust_change)
+        self.shift("tension", tension_change)
+        (self.agreement if agreed else self.talks_broken).succeed()
+
+    def deliver(self, person_days: float) -> None:
+        """A convoy's supplies arrive now; the state is recorded."""
+        self.advance(self.env.now)
+        self.supplies_person_days += person_days
+        self.snapshot()
+
+    def set_variable(self, name: str, value: float) -> None:
+        """Set a world variable a timeline event may change (`param_events.WORLD_VARIABLES`)."""
+        setattr(self, name, value)
+
     def join_queue(self, people: int) -> None:
-        """`people` residents join the end of the corridor's queue now (call `advance` first);
-        the state is recorded."""
+        """`people` residents join the corridor's queue now (call `advance` first); recorded."""
         self.residents -= people
         self.waiting += people
         self.queue.append([self.env.now, people])
@@ -154,8 +199,7 @@ class World:
         self.snapshot()
 
     def cross(self, people: int) -> None:
-        """The first `people` in the queue reach the other side now (the state is advanced to
-        now and recorded: the corridor calls this for most events of a replication)."""
+        """The first `people` in the queue cross now, advanced and recorded (the hot path)."""
         now = self.env.now
         self.advance(now)
         left, waited = people, 0.0
@@ -173,10 +217,7 @@ class World:
         self.snapshot()
 
     def signal(self, name: str) -> None:
-        """Fire a renewable event (`round_called`, `corridor_changed`, ...) and arm a new one.
-
-        With no process waiting on it the event is kept for the next signal: firing it would
-        spend a simulation event on nothing."""
+        """Fire a renewable event and arm a new one (one no process waits on is kept: no event)."""
         old = getattr(self, name)
         if not old.callbacks:
             return
@@ -184,27 +225,25 @@ class World:
         old.succeed()
 
     def series(self, times: np.ndarray, table: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        """The state at the given days, rebuilt exactly from the snapshots (or their `table`)."""
+        """The state at given days: the last snapshot at or before each, carried in closed form."""
         s = self.table() if table is None else table
-        # events at a record time count as before it (1e-9 days absorbs rounding of sums)
-        i = np.searchsorted(s[:, 0], times + 1e-9, side="right") - 1
-        at = dict(zip(SNAPSHOT, s[i].T, strict=True))
-        dt = times - at["time_days"]
-        inside = at["residents"] + at["waiting"]
+        at = columns(s[np.searchsorted(s[:, 0], times + AT_TIME * np.maximum(times, 1.0),
+                                       side="right") - 1])
+        dt = times - at.time_days  # at or above 0 but for a few rounding steps (AT_TIME)
+        inside = at.residents + at.waiting
         # the tension target as `advance` worked it out at each snapshot, in the same arithmetic
-        held = np.divide(at["supplies_person_days"], inside, out=np.full_like(inside, np.inf),
+        held = np.divide(at.supplies_person_days, inside, out=np.full_like(inside, np.inf),
                          where=inside > 0)
         hunger_then = 1.0 - np.minimum(1.0, held / self._comfortable_days)
-        target = np.where(at["at_war"] > 0, 1.0, np.minimum(
+        target = np.where(at.at_war > 0, 1.0, np.minimum(
             1.0, self._tension_baseline + self._hunger_weight * hunger_then))
-        supplies = np.maximum(0.0, at["supplies_person_days"] - inside * dt)
+        supplies = np.maximum(0.0, at.supplies_person_days - inside * dt)
         days = np.divide(supplies, inside, out=np.full_like(supplies, np.inf), where=inside > 0)
-        out = {
-            "tension": target + (at["tension"] - target) * np.exp(-dt * self._tension_rate),
+        return {
+            "tension": target + (at.tension - target) * np.exp(-dt * self._tension_rate),
             "trust": self._trust_baseline
-            + (at["trust"] - self._trust_baseline) * np.exp(-dt * self._trust_rate),
+            + (at.trust - self._trust_baseline) * np.exp(-dt * self._trust_rate),
             "hunger": 1.0 - np.minimum(1.0, days / self._comfortable_days),
+            "residents": at.residents, "waiting": at.waiting, "departed": at.departed,
+            "killed": at.killed, "incidents": at.incidents, "issues_settled": at.issues_settled,
         }
-        for name in ("residents", "waiting", "departed", "killed", "incidents", "issues_settled"):
-            out[name] = at[name]
-        return out
