@@ -39,8 +39,8 @@ def test_rows_come_back_exactly_with_their_types() -> None:
         table[2]
 
 
-def _bytes_per_value(build: Callable[[list[dict[str, Any]]], OutcomeTable], make: Callable[[int], Any],
-                     count: int = 20_000) -> float:
+def _bytes_per_value(build: Callable[[list[dict[str, Any]]], OutcomeTable],
+                     make: Callable[[int], Any], count: int = 20_000) -> float:
     """Memory a table keeps per value of a one-column table, once its rows are gone."""
     tracemalloc.start()
     try:

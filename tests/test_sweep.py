@@ -96,6 +96,7 @@ def test_the_grid_runs_on_common_random_numbers(swept: Path) -> None:
         (shares[14] + shares[15]) / 2, rel=1e-5)
 
 
+@pytest.mark.slow
 def test_two_parameters_draw_heat_maps(tmp_path: Path) -> None:
     out = tmp_path / "two"
     ok(cli("sweep", BASELINE, "--set", "ceasefire.peacekeeper_deterrence=0:1:3",
