@@ -21,8 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # red build is reproducible and a green one is not luck; on a desk the "dev" profile keeps
 # exploring new examples each run (and replays a failure it found from .hypothesis/). A failure
 # prints the blob that replays it (@reproduce_failure). HYPOTHESIS_PROFILE=ci picks one by hand.
-settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
-settings.register_profile("dev", deadline=None, print_blob=True)
+# Both start from hypothesis's defaults, not from whatever profile hypothesis loaded itself.
+settings.register_profile("ci", settings.get_profile("default"), derandomize=True,
+                          database=None, deadline=None, print_blob=True)
+settings.register_profile("dev", settings.get_profile("default"), deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
                       or ("ci" if os.environ.get("CI") else "dev"))
 START = datetime(2023, 9, 21, 13, 0, tzinfo=timezone(timedelta(hours=4)))
