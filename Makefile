@@ -1,9 +1,9 @@
 # peacesim: `make demo` runs the baseline scenario, `make test` runs the whole suite (ruff, mypy,
 # pytest on all cores; what CI runs), `make test-fast` the same without the tests marked slow
-# (worksheets, scale, benchmark, crashes; under a minute on 2 cores), `make bench` measures speed
-# and memory (about 8 minutes on 2 cores; writes benchmarks/latest.json).
-# Each target creates .venv and installs what it needs (Python 3.11 and make are enough); a .venv
-# made by another Python is refused: `make clean` removes it.
+# (worksheets, scale, benchmark, crashes, hostile inputs; under a minute on 2 cores), `make bench`
+# measures speed and memory (about 8 minutes on 2 cores; writes benchmarks/latest.json). Each
+# target creates .venv and installs what it needs (Python 3.11 and make are enough); a .venv made
+# by another Python is refused: `make clean` removes it.
 
 PYTHON ?= python3
 VENV   := .venv

@@ -27,6 +27,7 @@ settings.register_profile("ci", settings.get_profile("default"), derandomize=Tru
 settings.register_profile("dev", settings.get_profile("default"), deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
                       or ("ci" if os.environ.get("CI") else "dev"))
+
 START = datetime(2023, 9, 21, 13, 0, tzinfo=timezone(timedelta(hours=4)))
 
 
