@@ -3,17 +3,31 @@ the `sim` command run in-process, and checks of its results."""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from sim.cli import main
 from sim.scenario import Scenario, from_tree, merge
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Hypothesis: CI (which sets CI=true, as does .ci/run) tries the same examples on every run, so a
+# red build is reproducible and a green one is not luck; on a desk the "dev" profile keeps
+# exploring new examples each run (and replays a failure it found from .hypothesis/). A failure
+# prints the blob that replays it (@reproduce_failure). HYPOTHESIS_PROFILE=ci picks one by hand.
+# Both start from hypothesis's defaults, not from whatever profile hypothesis loaded itself.
+settings.register_profile("ci", settings.get_profile("default"), derandomize=True,
+                          database=None, deadline=None, print_blob=True)
+settings.register_profile("dev", settings.get_profile("default"), deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                      or ("ci" if os.environ.get("CI") else "dev"))
+
 START = datetime(2023, 9, 21, 13, 0, tzinfo=timezone(timedelta(hours=4)))
 
 

@@ -8,6 +8,8 @@ import math
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from sim.scenario import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +37,7 @@ def test_latest_json_has_the_required_figures_and_renders_as_a_table() -> None:
     assert "targets:" in text and text.lower().count("met") >= len(result["targets"])
 
 
+@pytest.mark.slow
 def test_the_timing_pieces_run_on_a_few_replications() -> None:
     bench = _bench()
     sc = load(ROOT / "scenarios" / "baseline.toml").with_values({"horizon_days": 3})

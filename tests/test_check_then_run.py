@@ -13,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+import pytest
 import tomli_w
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
@@ -98,6 +99,7 @@ def _alarm(signum: int, frame: FrameType | None) -> None:
     raise Slow
 
 
+@pytest.mark.slow
 @settings(derandomize=True, max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_trees())

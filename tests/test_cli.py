@@ -125,6 +125,7 @@ def test_written_scenario_reruns_identically(folder: Path, tmp_path: Path) -> No
     assert (again / "scenario.toml").read_bytes() == (folder / "scenario.toml").read_bytes()
 
 
+@pytest.mark.slow
 def test_workers_and_executors_give_identical_bytes(tmp_path: Path) -> None:
     """120 runs are three chunks of 50, 50 and 20 whoever runs them."""
     outs = {}

@@ -61,6 +61,7 @@ def test_a_scenario_compared_with_itself_differs_by_exactly_zero(tmp_path: Path)
     assert [p.name for p in tmp_path.iterdir()] == ["cmp"]  # no .partial left behind
 
 
+@pytest.mark.slow
 def test_comparison_csv_and_figures(tmp_path: Path) -> None:
     out = tmp_path / "cmp"
     rc = dict(matplotlib.rcParams)

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 RUNS, CHUNK = "300", "50"  # six chunks on two workers: a kill lands between the first and last
 ARGS = ["--runs", RUNS, "--chunk-size", CHUNK, "--no-figures", "-q"]
+pytestmark = pytest.mark.slow  # processes killed and resumed: seconds each
 
 
 @pytest.fixture(scope="module")

@@ -127,6 +127,7 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         return {name: job.result() for name, job in jobs.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("md", WORKSHEETS, ids=lambda p: p.stem)
 def test_worksheet_commands_run_as_written(md: Path, ran: dict[str, Any]) -> None:
     here, done = ran[md.stem]
@@ -143,6 +144,7 @@ def test_worksheet_commands_run_as_written(md: Path, ran: dict[str, Any]) -> Non
         assert (here / path).is_file(), f"{md.name} points to {path}, which no command wrote"
 
 
+@pytest.mark.slow
 def test_notebooks_run_with_nbmake(ran: dict[str, Any]) -> None:
     """Each notebook runs top to bottom without an error (nbmake, from the dev extra)."""
     if "notebooks" not in ran:

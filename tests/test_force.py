@@ -88,6 +88,7 @@ def test_out_holding_the_scenario_is_refused(tmp_path: Path, work: Path) -> None
     assert _snapshot(work) == before
 
 
+@pytest.mark.slow
 def test_force_replaces_a_results_folder(tmp_path: Path, work: Path) -> None:
     out = work / "results" / "mine"
     first = _sim(tmp_path, work, "run", "scenario.toml", "--runs", "3", "--out", out,
@@ -131,6 +132,7 @@ main()
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("step", "left"), [("replace", "old"), ("discard", "new")])
 def test_kill_during_force_replacement(tmp_path: Path, work: Path, step: str,
                                        left: str) -> None:

@@ -73,6 +73,7 @@ def _snapshot(folder: Path) -> dict[str, Any]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case_file", CASES, ids=[c.name for c in CASES])
 def test_hostile_input_is_refused_cleanly(case_file: Path, tmp_path: Path) -> None:
     case = _filled(tomllib.loads(case_file.read_text()))

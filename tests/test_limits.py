@@ -65,6 +65,7 @@ print(int(status.split()[0]) * 1024)
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc/self/status")
 def test_memory_estimate_bounds_the_measured_growth_of_a_run() -> None:
     """Peak resident memory of 2,000 runs over that of 10 (the program), in fresh processes."""

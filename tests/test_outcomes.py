@@ -6,6 +6,8 @@ import math
 import pickle
 import sys
 import tracemalloc
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -37,17 +39,54 @@ def test_rows_come_back_exactly_with_their_types() -> None:
         table[2]
 
 
-def test_columns_are_typed_arrays_and_mixed_ones_objects() -> None:
+def _bytes_per_value(build: Callable[[list[dict[str, Any]]], OutcomeTable],
+                     make: Callable[[int], Any], count: int = 20_000) -> float:
+    """Memory a table keeps per value of a one-column table, once its rows are gone."""
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        rows = [{"v": make(i)} for i in range(count)]
+        table = build(rows)
+        del rows
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(table) == count and table[-1] == {"v": make(count - 1)}
+    return kept / count
+
+
+def _halves(rows: list[dict[str, Any]]) -> OutcomeTable:
+    half = len(rows) // 2
+    return OutcomeTable.concat([OutcomeTable.from_rows(rows[:half]),
+                                OutcomeTable.from_rows(rows[half:])])
+
+
+@pytest.mark.parametrize("build", [OutcomeTable.from_rows, _halves], ids=["rows", "concat"])
+def test_columns_of_one_type_are_kept_compact(
+        build: Callable[[list[dict[str, Any]]], OutcomeTable]) -> None:
+    """Integers, floats (with None) and booleans are kept as typed arrays (8, 8 and 1 bytes a
+    value, plus a little), not as Python objects (a pointer of 8 bytes and, but for True and
+    False, an object of 24 or more)."""
+    assert _bytes_per_value(build, lambda i: 10**9 + i) < 16
+    assert _bytes_per_value(build, lambda i: None if i % 3 == 0 else i / 7) < 16
+    assert _bytes_per_value(build, lambda i: i % 2 == 0) < 4
+
+
+def test_mixed_and_unusual_columns_give_back_exact_values() -> None:
     table = OutcomeTable.from_rows(ROWS)
-    kinds = table._kinds
-    assert kinds["replication"] == "int" and kinds["agreement"] == "bool"
-    assert kinds["agreement_day"] == "float" and kinds["param.mixed"] == "object"
-    assert kinds["end_state"] == "object"
+    assert [type(v) for v in table.column("param.mixed")] == [int, float]
+    assert [type(v) for v in table.column("replication")] == [int, int]
+    assert [type(v) for v in table.column("agreement")] == [bool, bool]
+    assert table.column("end_state") == ["exodus", "renewed_war"]
     nan = OutcomeTable.from_rows([{"v": math.nan}, {"v": None}])
-    assert nan._kinds["v"] == "object"  # a real NaN is not taken for a missing value
-    assert nan.column("v")[1] is None and math.isnan(nan.column("v")[0])
-    huge = OutcomeTable.from_rows([{"v": 2**70}])
-    assert huge.column("v") == [2**70]
+    assert nan.column("v")[1] is None and math.isnan(nan.column("v")[0])  # NaN is not None
+    assert math.isnan(nan[0]["v"]) and nan[1] == {"v": None}
+    huge = OutcomeTable.from_rows([{"v": 2**70}, {"v": -(2**63) - 1}])
+    assert huge.column("v") == [2**70, -(2**63) - 1]
+    columns = OutcomeTable.from_columns(["a", "b"], [[1, 2], [0.5, None]], 2)
+    assert _same(list(columns), [{"a": 1, "b": 0.5}, {"a": 2, "b": None}])
+    with pytest.raises(ValueError, match="2 values"):
+        OutcomeTable.from_columns(["a"], [[1]], 2)
 
 
 def test_concat_keeps_order_and_promotes_kinds_that_differ() -> None:

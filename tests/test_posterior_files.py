@@ -35,6 +35,7 @@ def test_the_hash_follows_the_content_not_the_place(tmp_path: Path) -> None:
     assert load(changed).digest() != load(here).digest()
 
 
+@pytest.mark.slow
 def test_a_results_folder_keeps_its_posterior(tmp_path: Path) -> None:
     source, out = _scenario(tmp_path / "in"), tmp_path / "out"
     ok(cli("run", source, "--out", out, *ARGS))

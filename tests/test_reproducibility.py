@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from sim.model import run_replication
 from sim.runs.ensemble import run_ensemble
@@ -23,6 +24,7 @@ def test_same_seed_same_replication():
     assert c.parameters != a.parameters
 
 
+@pytest.mark.slow
 def test_one_worker_equals_two_workers_and_serial():
     sc = load(BASELINE)
     one = run_ensemble(sc, 120, 5, workers=1)

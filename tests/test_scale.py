@@ -25,6 +25,7 @@ from conftest import cli, same_bytes
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 RUNS, CHUNK = "600", "30"  # 20 chunks: a kill lands between the first and the last
+pytestmark = pytest.mark.slow  # Dask clusters, kills and resumes of 600 runs
 
 
 @pytest.fixture(scope="module")

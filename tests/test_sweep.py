@@ -65,6 +65,7 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_sweep_csv_has_a_row_per_grid_point(swept: Path) -> None:
     rows = read(swept)
     assert [r["ceasefire.peacekeeper_deterrence"] for r in rows] == ["0", "0.5", "1"]
@@ -85,6 +86,7 @@ def test_sweep_csv_has_a_row_per_grid_point(swept: Path) -> None:
         "distributions.png", "medians.png", "probabilities.png"]
 
 
+@pytest.mark.slow
 def test_the_grid_runs_on_common_random_numbers(swept: Path) -> None:
     """The grid point equal to the scenario's own value is the scenario's own run."""
     row = read(swept)[1]
@@ -96,6 +98,7 @@ def test_the_grid_runs_on_common_random_numbers(swept: Path) -> None:
         (shares[14] + shares[15]) / 2, rel=1e-5)
 
 
+@pytest.mark.slow
 def test_two_parameters_draw_heat_maps(tmp_path: Path) -> None:
     out = tmp_path / "two"
     ok(cli("sweep", BASELINE, "--set", "ceasefire.peacekeeper_deterrence=0:1:3",

@@ -31,6 +31,7 @@ def test_deterministic_concessions_settle_after_closed_form_rounds(gap, c, settl
         assert out["end_state"] == "reintegration"
 
 
+@pytest.mark.slow
 def test_fixed_settle_probability_gives_geometric_rounds():
     p = 0.25
     sc = scenario({"negotiation": {"settle_probability": p, "mean_days_between_rounds": 0.5}},
@@ -77,6 +78,7 @@ def test_self_excitation_raises_the_mean_rate_to_mu_over_one_minus_n():
     assert counts.var(ddof=1) / counts.mean() > 2  # violence clusters: overdispersed
 
 
+@pytest.mark.slow
 def test_time_to_collapse_is_exponential_with_rate_base_times_escalation():
     rate, q = 0.5, 0.1
     sc = scenario({"ceasefire": {"base_incidents_per_day": rate, "escalation_probability": q}},
