@@ -37,3 +37,12 @@ def test_what_ifs_change_what_they_say():
     assert outcome("corridor_closed", "departed_people") == [0] * 40
     assert outcome("peacekeepers_withdraw", "ceasefire_collapsed") > outcome(
         "baseline", "ceasefire_collapsed")
+
+
+def test_a_scenario_shows_itself_in_one_short_line() -> None:
+    from sim.scenario import load
+
+    shown = repr(load(ROOT / "scenarios" / "baseline.toml"))
+    assert "\n" not in shown and len(shown) < 160
+    assert shown.startswith("Scenario('baseline' from ")
+    assert shown.endswith(": 30 days, 1 event, 10 uncertain parameters)")

@@ -41,6 +41,13 @@ class Scenario:
     def name(self) -> str:
         return self.params.name
 
+    def __repr__(self) -> str:
+        """One line, as a notebook shows it: name, source, horizon, what is uncertain."""
+        events, uncertain = len(self.params.events), len(self.distributions)
+        return (f"Scenario({self.name!r} from {self.source!r}: {self.params.horizon_days:g} days, "
+                f"{events} event{'' if events == 1 else 's'}, {uncertain} uncertain "
+                f"parameter{'' if uncertain == 1 else 's'})")
+
     def draw(self, rng: Generator) -> tuple[ScenarioParams, dict[str, Any]]:
         """One replication's parameters: every distribution sampled, in path order."""
         if not self.distributions:
