@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.outcomes import END_STATES
+from sim.outcomes import END_STATES, outcome
 from sim.runs.ensemble import Ensemble
 from sim.runs.stats import present
 
@@ -15,6 +15,12 @@ from sim.runs.stats import present
 FORMATS = {"share": (0, "points", True), "days": (1, "days", False),
            "hours": (1, "hours", False), "people": (0, "", False), "incidents": (1, "", False),
            "rounds": (1, "", False), "issues": (1, "", False)}
+
+#: The outcomes compared, in the order of a comparison (labels and units from the registry).
+COMPARED = ("ceasefire_collapsed", "collapse_day", "incidents", "casualties", "killed_people",
+            "agreement", "agreement_day", "talks_broken", "rounds_held", "issues_settled",
+            "departed_share", "departed_people", "day_half_departed", "day_90pct_departed",
+            "peak_departures_per_day", "max_waiting_people", "mean_wait_hours")
 
 
 @dataclass(frozen=True)
@@ -84,27 +90,10 @@ def measures(end_state_labels: dict[str, str]) -> tuple[Measure, ...]:
     """Every outcome of MODEL.md: end states first, then the ceasefire, talks, population."""
     out = [Measure(f"end_state.{s}", "end_state", "probability",
                    f'end state "{end_state_labels.get(s, s)}"', "share") for s in END_STATES]
-    table = (("ceasefire_collapsed", "probability", "ceasefire collapse", "share"),
-             ("collapse_day", "mean", "day the ceasefire collapsed (when it did)", "days"),
-             ("incidents", "mean", "incidents", "incidents"),
-             ("casualties", "mean", "casualties (killed and wounded)", "people"),
-             ("killed_people", "mean", "people killed (all causes)", "people"),
-             ("agreement", "probability", "agreement reached", "share"),
-             ("agreement_day", "mean", "day of agreement (when reached)", "days"),
-             ("talks_broken", "probability", "talks broke down", "share"),
-             ("rounds_held", "mean", "rounds of talks held", "rounds"),
-             ("issues_settled", "mean", "issues settled", "issues"),
-             ("departed_share", "mean", "share of people who left", "share"),
-             ("departed_people", "mean", "people who left", "people"),
-             ("day_half_departed.happened", "probability", "half the people left", "share"),
-             ("day_half_departed", "mean", "day half had left (when they did)", "days"),
-             ("day_90pct_departed.happened", "probability", "90% of the people left", "share"),
-             ("day_90pct_departed", "mean", "day 90% had left (when they did)", "days"),
-             ("peak_departures_per_day", "mean", "peak departures in a day", "people"),
-             ("max_waiting_people", "mean", "peak queue to cross", "people"),
-             ("mean_wait_hours.happened", "probability", "anyone crossed the exit road",
-              "share"),
-             ("mean_wait_hours", "mean", "wait to cross (of those who crossed)", "hours"))
-    for key, kind, label, unit in table:
-        out.append(Measure(key, key.removesuffix(".happened"), kind, label, unit))
+    for name in COMPARED:
+        o = outcome(name)
+        if o.happened:
+            out.append(Measure(f"{name}.happened", name, "probability", o.happened, "share"))
+        kind = "probability" if o.kind == "boolean" else "mean"
+        out.append(Measure(name, name, kind, o.described, o.unit))
     return tuple(out)

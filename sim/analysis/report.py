@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.outcomes import END_STATES
+from sim.outcomes import END_STATES, TABLE, outcome
 from sim.runs.stats import describe, proportion
 from sim.text import printable
 
 if TYPE_CHECKING:
     from sim.runs.table import OutcomeTable
 
-#: Outcomes in the table, with how to show them.
-MAIN = (("departed_share", "share of people who left", "{:.0%}"),
-        ("day_half_departed", "day half had left", "{:.1f}"),
-        ("peak_departures_per_day", "peak departures per day", "{:,.0f}"),
-        ("mean_wait_hours", "mean wait at the corridor, hours", "{:.1f}"),
-        ("rounds_held", "talks rounds held", "{:.0f}"),
-        ("agreement_day", "day of agreement", "{:.1f}"),
-        ("collapse_day", "day the ceasefire collapsed", "{:.1f}"),
-        ("incidents", "incidents", "{:.0f}"),
-        ("killed_people", "people killed", "{:,.0f}"))
+#: Outcomes in the table, with how to show them (from the registry).
+MAIN = tuple((o.name, o.label, o.format) for o in map(outcome, TABLE))
 
 
 def table(rows: OutcomeTable, labels: dict[str, str]) -> str:

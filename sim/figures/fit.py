@@ -20,13 +20,11 @@ from sim.fitting.calibrate import Calibration
 from sim.fitting.calibrated import event_notes
 from sim.fitting.observed import Observed
 from sim.fitting.validate import Validation
+from sim.outcomes import SERIES_REGISTRY
 from sim.runs.ensemble import FAN, Ensemble
 
-#: What each series counts, for the axis label.
-UNITS = {"departed": "people who have left (cumulative)", "residents": "people still at home",
-         "waiting": "people queuing to leave", "killed": "people killed (cumulative)",
-         "incidents": "incidents (cumulative)", "issues_settled": "issues settled",
-         "tension": "tension (0–1)", "trust": "trust (0–1)", "hunger": "hunger (0–1)"}
+#: What each series counts, for the axis label (from the registry).
+UNITS = {s.name: s.label for s in SERIES_REGISTRY}
 
 
 def observed_fan(ens: Ensemble, series: str, observed: Observed,
