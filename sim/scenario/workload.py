@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.errors import ScenarioError
-from sim.outcomes import OUTCOMES
+from sim.outcomes import OUTCOMES, SERIES
 from sim.scenario.limits import MAX_EVENTS_PER_REPLICATION, MAX_TOTAL_EVENTS, MEMORY_SHARE
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ EVENT_BYTES = 500  # a replication's state snapshot and log record per event
 #: Replications' worth of memory per worker: the one running, and finished ones whose
 #: reference cycles (world, environment, processes) await Python's cycle collector.
 REPLICATIONS_HELD = 8
-SERIES_COUNT = 9  # model.SERIES
+SERIES_COUNT = len(SERIES)
 BINS = 2048  # quantiles.BINS
 ROUND_EVENTS = 3  # a gap, its condition and the round's own wait
 EVENT_COST_SECONDS = 1e-5
