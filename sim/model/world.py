@@ -26,6 +26,7 @@ class Snapshot(NamedTuple, Generic[T]):
     tension: T
     at_war: T
     trust: T
+    trust_anchor: T
     supplies_person_days: T
     residents: T
     waiting: T
@@ -35,8 +36,7 @@ class Snapshot(NamedTuple, Generic[T]):
     issues_settled: T
 
 
-#: The columns of a snapshot table, and one snapshot read off a World as a tuple, generated
-#: from them: as fast as a written-out tuple (attrgetter is not), taken after every change.
+#: The columns of a snapshot table; one snapshot read off a World as a tuple (generated).
 SNAPSHOT: tuple[str, ...] = Snapshot._fields
 _read_snapshot = eval("lambda w: (w._last, " + "".join(f"w.{f}, " for f in SNAPSHOT[1:]) + ")")
 
@@ -67,6 +67,8 @@ class World:
         self.waiting = self.departed = self.killed = 0
         self.tension = w.tension
         self.trust = w.trust
+        self.trust_anchor = w.trust_baseline  # the level trust relaxes to; commitments move it
+        self.monitors = w.monitors
         self.supplies_person_days = w.supplies_person_days
         self.peacekeepers = w.peacekeepers
         self.mediator_pressure = w.mediator_pressure
@@ -80,7 +82,7 @@ class World:
         self.crossings: list[tuple[float, int, float]] = []  # (day, people, summed wait days)
         self.snapshots: list[tuple[float, ...]] = []
         self._last = 0.0
-        self._tension_baseline, self._trust_baseline = w.tension_baseline, w.trust_baseline
+        self._tension_baseline = w.tension_baseline
         self._tension_rate = LN2 / w.tension_half_life_days
         self._trust_rate = LN2 / w.trust_half_life_days
         self._hunger_weight = p.supplies.hunger_tension_weight
@@ -101,8 +103,7 @@ class World:
             if inside else 0.0
 
     def advance(self, now: float) -> None:
-        """Relax tension and trust toward their targets and consume supplies up to `now` (the
-        hottest function: the tension target, baseline plus hunger's weight, is inlined)."""
+        """Relax tension and trust toward their targets, consume supplies up to `now` (hot)."""
         dt = now - self._last
         if dt <= 0:
             return
@@ -118,7 +119,7 @@ class World:
             if target > 1.0:
                 target = 1.0
         self.tension = target + (self.tension - target) * math.exp(-dt * self._tension_rate)
-        trust = self._trust_baseline
+        trust = self.trust_anchor
         self.trust = trust + (self.trust - trust) * math.exp(-dt * self._trust_rate)
         left = supplies - inside * dt
         self.supplies_person_days = left if left > 0.0 else 0.0
@@ -138,22 +139,24 @@ class World:
             len(rows), len(SNAPSHOT))
 
     def shift(self, name: str, delta: float) -> None:
-        """Add to tension or trust, kept within 0-1."""
+        """Add to a share (tension, trust, the trust anchor), kept within 0-1."""
         setattr(self, name, min(1.0, max(0.0, getattr(self, name) + delta)))
+
+    def move_anchor(self, delta: float) -> None:
+        """Move the level trust relaxes to (a commitment made or broken), kept within 0-1."""
+        self.shift("trust_anchor", delta)
 
     def kill(self, people: int, casualties: int = 0) -> int:
         """Remove up to `people` residents as killed, of `casualties` counted; returns how many."""
         self.casualties += casualties
         n = min(people, self.residents)
-        self.residents -= n
-        self.killed += n
+        self.residents, self.killed = self.residents - n, self.killed + n
         return n
 
     def evacuate(self, people: int) -> int:
         """Move up to `people` residents out directly (organised evacuation)."""
         n = min(people, self.residents)
-        self.residents -= n
-        self.departed += n
+        self.residents, self.departed = self.residents - n, self.departed + n
         return n
 
     def incident(self, tension_change: float) -> None:
@@ -192,8 +195,7 @@ class World:
 
     def join_queue(self, people: int) -> None:
         """`people` residents join the corridor's queue now (call `advance` first); recorded."""
-        self.residents -= people
-        self.waiting += people
+        self.residents, self.waiting = self.residents - people, self.waiting + people
         self.queue.append([self.env.now, people])
         self.signal("people_joined")
         self.snapshot()
@@ -211,8 +213,7 @@ class World:
             left -= n
             if cohort[1] == 0:
                 self.queue.popleft()
-        self.waiting -= people
-        self.departed += people
+        self.waiting, self.departed = self.waiting - people, self.departed + people
         self.crossings.append((now, people, waited))
         self.snapshot()
 
@@ -241,8 +242,8 @@ class World:
         days = np.divide(supplies, inside, out=np.full_like(supplies, np.inf), where=inside > 0)
         return {
             "tension": target + (at.tension - target) * np.exp(-dt * self._tension_rate),
-            "trust": self._trust_baseline
-            + (at.trust - self._trust_baseline) * np.exp(-dt * self._trust_rate),
+            "trust": at.trust_anchor
+            + (at.trust - at.trust_anchor) * np.exp(-dt * self._trust_rate),
             "hunger": 1.0 - np.minimum(1.0, days / self._comfortable_days),
             "residents": at.residents, "waiting": at.waiting, "departed": at.departed,
             "killed": at.killed, "incidents": at.incidents, "issues_settled": at.issues_settled,

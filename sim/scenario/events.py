@@ -15,6 +15,7 @@ WORLD_VARIABLES: dict[str, str] = {
     "supplies_person_days": "amount",
     "peacekeepers": "amount",
     "mediator_pressure": "amount",
+    "monitors": "share",
     "corridor_capacity_per_hour": "amount",
     "corridor_open": "switch",
     "aid_access_open": "switch",

@@ -33,6 +33,7 @@ class WorldParams(Strict):
     supplies_person_days: NonNegative = 500_000
     peacekeepers: NonNegative = 2_000
     mediator_pressure: NonNegative = 1
+    monitors: Share = 0  # an international monitoring presence (0 none, 1 full)
 
 
 class NegotiationParams(Strict):
