@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.analysis.pick import LEFT_WEIGHT, distances, extreme, harm, pick, typical
+from sim.analysis.pick import distances, extreme, harm, pick, typical
 from sim.model import run_replication
-from sim.outcomes import END_STATES
+from sim.outcomes import END_STATES, LEFT_WEIGHT
 from sim.runs.ensemble import run_ensemble
 from sim.scenario import load
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.outcomes import END_STATES, outcome
+from sim import outcomes
 from sim.runs.ensemble import Ensemble
 from sim.runs.stats import present
 
@@ -15,13 +15,6 @@ from sim.runs.stats import present
 FORMATS = {"share": (0, "points", True), "days": (1, "days", False),
            "hours": (1, "hours", False), "people": (0, "", False), "incidents": (1, "", False),
            "rounds": (1, "", False), "issues": (1, "", False)}
-
-#: The outcomes compared, in the order of a comparison (labels and units from the registry).
-COMPARED = ("ceasefire_collapsed", "collapse_day", "incidents", "casualties", "killed_people",
-            "agreement", "agreement_day", "talks_broken", "rounds_held", "issues_settled",
-            "departed_share", "departed_people", "day_half_departed", "day_90pct_departed",
-            "peak_departures_per_day", "max_waiting_people", "mean_wait_hours")
-
 
 @dataclass(frozen=True)
 class Measure:
@@ -86,13 +79,16 @@ def number(value: float, decimals: int, sign: bool = False) -> str:
     return f"{value:{'+' if sign else ''},.{decimals}f}"
 
 
-def measures(end_state_labels: dict[str, str]) -> tuple[Measure, ...]:
-    """Every outcome of MODEL.md: end states first, then the ceasefire, talks, population."""
+def measures(end_state_labels: dict[str, str], place: str = "compare",
+             happened: bool = True) -> tuple[Measure, ...]:
+    """The end states, then the outcomes the registry shows in `place` (comparisons by
+    default), each with "it happened" first where the registry words that (`happened`)."""
     out = [Measure(f"end_state.{s}", "end_state", "probability",
-                   f'end state "{end_state_labels.get(s, s)}"', "share") for s in END_STATES]
-    for name in COMPARED:
-        o = outcome(name)
-        if o.happened:
+                   f'end state "{end_state_labels.get(s, s)}"', "share")
+           for s in outcomes.states()]
+    for name in outcomes.shown(place):
+        o = outcomes.outcome(name)
+        if o.happened and happened:
             out.append(Measure(f"{name}.happened", name, "probability", o.happened, "share"))
         kind = "probability" if o.kind == "boolean" else "mean"
         out.append(Measure(name, name, kind, o.described, o.unit))

@@ -3,12 +3,13 @@
 Rules (the same for every scenario, so groups can compare their picks):
 
 - typical: among the replications that ended in the most common end state, the one closest to
-  the ensemble's median run. Distance is the root of the summed squared standardised
-  differences `(x - median) / sd` over `TYPICAL` (share who left, casualties, rounds of talks
-  held, ceasefire collapsed 0/1, agreement 0/1); an outcome that does not vary is left out.
-- best / worst: the least / most harm, where harm = people killed + `LEFT_WEIGHT` × share of the
-  population that left (so with the default 100, one percentage point of the population gone
-  weighs as much as one death).
+  the ensemble's median run. Distance is the root of the summed weighted squared standardised
+  differences `(x - median) / sd` over the registry's `TYPICAL` outcomes (share who left,
+  casualties, rounds of talks held, ceasefire collapsed 0/1, agreement 0/1, each weight 1); an
+  outcome that does not vary is left out.
+- best / worst: the least / most harm, where harm = people killed + the registry's
+  `LEFT_WEIGHT` × share of the population that left (so with the default 100, one percentage
+  point of the population gone weighs as much as one death).
 
 Ties go to the lowest replication number, so a pick never depends on row order.
 """
@@ -25,12 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from sim.outcomes import END_STATES
+from sim import outcomes
 from sim.text import printable_lines
 
 PICKS = ("typical", "best", "worst")
-TYPICAL = ("departed_share", "casualties", "rounds_held", "ceasefire_collapsed", "agreement")
-LEFT_WEIGHT = 100.0
 WIDTH = 96  # as the story
 Row = dict[str, Any]
 
@@ -44,19 +43,20 @@ class Pick:
     reason: str
 
 
-def harm(row: Row, left_weight: float = LEFT_WEIGHT) -> float:
-    """People killed plus `left_weight` times the share of the population that left."""
-    return float(row["killed_people"]) + left_weight * float(row["departed_share"])
+def harm(row: Row, left_weight: float | None = None) -> float:
+    """People killed plus `left_weight` (the registry's by default) times the share that left."""
+    weight = outcomes.LEFT_WEIGHT if left_weight is None else left_weight
+    return float(row["killed_people"]) + weight * float(row["departed_share"])
 
 
 def distances(rows: Sequence[Row]) -> np.ndarray:
-    """Each row's standardised distance from the median over the `TYPICAL` outcomes."""
+    """Each row's standardised distance from the median over the registry's typical outcomes."""
     total = np.zeros(len(rows))
-    for name in TYPICAL:
-        x = np.array([float(row[name]) for row in rows])
+    for t in outcomes.TYPICAL:
+        x = np.array([float(row[t.name]) for row in rows])
         sd = float(x.std())
         if sd > 0:
-            total += ((x - float(np.median(x))) / sd) ** 2
+            total += t.weight * ((x - float(np.median(x))) / sd) ** 2
     return np.sqrt(total)
 
 
@@ -70,7 +70,7 @@ def typical(rows: Sequence[Row]) -> int:
     return min(keys)[2]
 
 
-def extreme(rows: Sequence[Row], worst: bool, left_weight: float = LEFT_WEIGHT) -> int:
+def extreme(rows: Sequence[Row], worst: bool, left_weight: float | None = None) -> int:
     """Index (into rows) of the replication with the least (best) or most (worst) harm."""
     _check(rows)
     sign = -1 if worst else 1
@@ -79,10 +79,11 @@ def extreme(rows: Sequence[Row], worst: bool, left_weight: float = LEFT_WEIGHT) 
 
 
 def pick(rows: Sequence[Row], which: str, labels: dict[str, str] | None = None,
-         left_weight: float = LEFT_WEIGHT) -> Pick:
+         left_weight: float | None = None) -> Pick:
     """The replication `which` (typical, best or worst) names, with the reason in words."""
     if which not in PICKS:
         raise ValueError(f"unknown pick {which!r}; choose one of {', '.join(PICKS)}")
+    left_weight = outcomes.LEFT_WEIGHT if left_weight is None else left_weight
     labels = labels or {}
     i = typical(rows) if which == "typical" else extreme(rows, which == "worst", left_weight)
     row, n = rows[i], len(rows)
@@ -105,35 +106,33 @@ def pick(rows: Sequence[Row], which: str, labels: dict[str, str] | None = None,
 
 
 def _versus(rows: Sequence[Row], row: Row) -> str:
-    """This run's main outcomes next to the ensemble's medians (or shares, for yes/no)."""
+    """This run's typical outcomes next to the ensemble's medians (or shares, for yes/no)."""
     n = len(rows)
-
-    def share(name: str) -> str:
-        k = sum(bool(r[name]) for r in rows)
-        return f"{'yes' if row[name] else 'no'} ({k} of {n} runs: yes)"
-
-    def median(name: str) -> float:
-        return float(np.median([float(r[name]) for r in rows]))
-
-    return (f"{row['departed_share']:.1%} left (median {median('departed_share'):.1%}), "
-            f"{row['casualties']:,} casualties (median {median('casualties'):g}), "
-            f"{row['rounds_held']} rounds of talks (median {median('rounds_held'):g}), "
-            f"ceasefire collapsed {share('ceasefire_collapsed')}, "
-            f"agreement {share('agreement')}")
+    parts = []
+    for t in outcomes.TYPICAL:
+        if outcomes.outcome(t.name).kind == "boolean":
+            k = sum(bool(r[t.name]) for r in rows)
+            value: Any = f"{'yes' if row[t.name] else 'no'} ({k} of {n} runs: yes)"
+            parts.append(t.words.format(value=value))
+        else:
+            median = float(np.median([float(r[t.name]) for r in rows]))
+            parts.append(t.words.format(value=row[t.name], median=median))
+    return ", ".join(parts)
 
 
 def _most_common_end(rows: Sequence[Row]) -> str:
-    """The most frequent end state; a tie goes to the one first in `END_STATES`."""
+    """The most frequent end state; a tie goes to the one first in the registry's order."""
     counts = Counter(row["end_state"] for row in rows)
     top = max(counts.values())
-    order = {state: k for k, state in enumerate(END_STATES)}
+    order = {state: k for k, state in enumerate(outcomes.states())}
     return min((s for s, k in counts.items() if k == top), key=lambda s: (order.get(s, 99), s))
 
 
 def _check(rows: Sequence[Row]) -> None:
     if not rows:
         raise ValueError("no replications to pick from")
-    for name in (*TYPICAL, "killed_people", "end_state", "replication"):
+    typical = [t.name for t in outcomes.TYPICAL]
+    for name in (*typical, "killed_people", "end_state", "replication"):
         if any(row.get(name) is None for row in rows):
             raise ValueError(f"the outcome {name!r} is missing from some replications")
         if name in ("departed_share", "killed_people") and any(

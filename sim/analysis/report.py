@@ -4,29 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.outcomes import END_STATES, TABLE, outcome
+from sim import outcomes
 from sim.runs.stats import describe, proportion
 from sim.text import printable
 
 if TYPE_CHECKING:
     from sim.runs.table import OutcomeTable
 
-#: Outcomes in the table, with how to show them (from the registry).
-MAIN = tuple((o.name, o.label, o.format) for o in map(outcome, TABLE))
-
-
 def table(rows: OutcomeTable, labels: dict[str, str]) -> str:
     """Plain text: end-state probabilities (95% Wilson interval), medians (90% range)."""
     n = len(rows)
     lines = [f"End states over {n} replications (95% interval):"]
     states = rows.column("end_state")
-    for state in END_STATES:
+    for state in outcomes.states():
         p = proportion([s == state for s in states])
         lines.append(f"  {printable(labels[state]):<28} {p['probability']:6.1%}   "
                      f"({p['low']:.1%} to {p['high']:.1%})")
     lines.append("Main outcomes: median (90% of replications between):")
-    for name, label, fmt in MAIN:
-        d = describe(rows.column(name))
+    for o in map(outcomes.outcome, outcomes.shown("table")):
+        label, fmt, d = o.label, o.format, describe(rows.column(o.name))
         if "q50" not in d:
             lines.append(f"  {label:<34} never happened")
             continue

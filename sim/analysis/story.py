@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim import outcomes
 from sim.model.replication import Replication, record_times
 from sim.model.world import Record
 from sim.scenario.events import EventSpec, event_day
@@ -23,10 +24,6 @@ GROUPED = {"incident": 3.0, "fighting": 3.0, "convoy": 3.0, "postponed": math.in
 MILESTONES = (0.1, 0.5, 0.9)
 FIGHTING_LINES = 8  # after a collapse, fighting is told in at most about this many lines
 WIDTH, INDENT = 96, 18
-ENDINGS = {"renewed_war": "the ceasefire collapsed and the war started again",
-           "exodus": "at least {share:.0%} of the people left",
-           "reintegration": "the two sides reached an agreement",
-           "unresolved": "there was no agreement and no war, and most people stayed"}
 ROUNDS = {"setback": "A setback: the two sides moved further apart.",
           "unproductive": "No real progress.",
           "productive": "Some progress, but no new issue settled."}
@@ -222,7 +219,7 @@ def _departures(p: ScenarioParams, rep: Replication) -> list[Line]:
 def _ending(p: ScenarioParams, rep: Replication) -> list[str]:
     o, n = rep.outcomes, p.names
     label = getattr(p.end_states.labels, o["end_state"])
-    why = ENDINGS[o["end_state"]].format(share=p.end_states.exodus_share)
+    why = outcomes.state(o["end_state"]).ending.format(share=p.end_states.exodus_share)
     wait = f" Average wait at {n.corridor}: {o['mean_wait_hours']:.1f} hours." \
         if o["mean_wait_hours"] is not None else ""
     return [textwrap.fill(line, WIDTH) for line in (

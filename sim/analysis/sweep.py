@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from sim import outcomes
 from sim.analysis.measures import Measure, measures
 from sim.runs import stats
 from sim.runs.ensemble import Ensemble, run_ensemble
@@ -20,13 +21,6 @@ from sim.scenario import limits
 from sim.scenario.load import Scenario, ScenarioError
 from sim.text import csv_cell, printable
 
-#: Outcomes of a sweep: probabilities, then medians (the report's main outcomes).
-PROBABILITIES = ("end_state.renewed_war", "end_state.exodus", "end_state.reintegration",
-                 "end_state.unresolved", "ceasefire_collapsed", "agreement", "talks_broken")
-MEDIANS = ("departed_share", "day_half_departed", "peak_departures_per_day", "mean_wait_hours",
-           "rounds_held", "agreement_day", "collapse_day", "incidents", "casualties",
-           "killed_people")
-CENSORED = ("day_half_departed", "mean_wait_hours", "agreement_day", "collapse_day")
 EXAMPLE = "e.g. --set ceasefire.peacekeeper_deterrence=0,0.5,1 or =0:1:5 (start:stop:count)"
 
 
@@ -55,8 +49,9 @@ class Sweep:
     points: tuple[Point, ...]
 
     def measures(self) -> dict[str, Measure]:
+        """The end states and the outcomes the registry shows in a sweep, by key."""
         labels = self.scenario.params.end_states.labels.model_dump()
-        return {m.key: m for m in measures(labels) if m.key in (*PROBABILITIES, *MEDIANS)}
+        return {m.key: m for m in measures(labels, "sweep", happened=False)}
 
 
 def parse_set(text: str) -> Axis:
@@ -166,7 +161,7 @@ def rows(sweep: Sweep) -> list[dict[str, Any]]:
             median, low, high = stats.median_interval(values)
             row.update({f"{key}_median": median, f"{key}_median_low": low,
                         f"{key}_median_high": high})
-            if key in CENSORED:
+            if outcomes.outcome(key).censored:
                 row[f"{key}_happened"] = int(np.count_nonzero(~np.isnan(values)))
         out.append(row)
     return out
@@ -190,17 +185,23 @@ def _cell(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def _short(name: str) -> str:
+    o = outcomes.outcome(name)
+    return o.short or o.label
+
+
 def text_table(sweep: Sweep, table: Sequence[dict[str, Any]]) -> str:
     """For the terminal: each grid point's end states and median share gone and casualties."""
     labels = sweep.scenario.params.end_states.labels.model_dump()
-    states = [k.split(".", 1)[1] for k in PROBABILITIES if k.startswith("end_state.")]
+    states, medians = outcomes.states(), outcomes.shown("sweep_table")
     heads = ([a.path for a in sweep.axes] + [printable(labels[s]) for s in states]
-             + ["share left (median)", "casualties (median)"])
+             + [f"{_short(name)} (median)" for name in medians])
     lines = []
     for row in table:
         cells = [printable(row[a.path]) for a in sweep.axes]
         cells += [f"{row[f'end_state.{s}']:.0%}" for s in states]
-        cells += [f"{row['departed_share_median']:.0%}", f"{row['casualties_median']:,.0f}"]
+        cells += [outcomes.outcome(name).format.format(row[f"{name}_median"])
+                  for name in medians]
         lines.append(cells)
     widths = [max(len(h), *(len(c[i]) for c in lines)) for i, h in enumerate(heads)]
     out = [f"{sweep.points[0].ensemble.runs} replications per grid point, seed "

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator, PercentFormatter
 from matplotlib.transforms import blended_transform_factory
 
+from sim import outcomes
 from sim.analysis.compare import Comparison
 from sim.figures.differences import (
     COLOURS,
@@ -21,7 +22,6 @@ from sim.figures.differences import (
 )
 from sim.figures.standard import survival_curve
 from sim.figures.style import FONT, OKABE_ITO, date_axis, save_figures, to_dates
-from sim.outcomes import END_STATES
 from sim.runs.stats import present, proportion
 
 TICKS = [0, 1, 3, 10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000]
@@ -45,8 +45,8 @@ def end_states(comp: Comparison) -> Figure:
     text_x = blended_transform_factory(ax.transAxes, ax.transData)
     for j, entry in enumerate(comp.entries):
         column = entry.ensemble.column("end_state")
-        stats = [proportion([v == s for v in column]) for s in END_STATES]
-        ys = np.arange(len(END_STATES)) + (j - (k - 1) / 2) * height
+        stats = [proportion([v == s for v in column]) for s in outcomes.states()]
+        ys = np.arange(len(outcomes.states())) + (j - (k - 1) / 2) * height
         prob = np.array([s["probability"] for s in stats]) * 100
         err = np.array([[s["probability"] - s["low"], s["high"] - s["probability"]]
                         for s in stats]).T * 100
@@ -56,8 +56,8 @@ def end_states(comp: Comparison) -> Figure:
         for y, s in zip(ys, stats, strict=True):
             ax.text(1.01, float(y), f"{s['probability']:.0%} ({s['count']:,} of {s['n']:,})",
                     transform=text_x, va="center", fontsize=FONT - 1)
-    labels = [getattr(p.end_states.labels, s) for s in END_STATES]
-    ax.set_yticks(np.arange(len(END_STATES)), labels, fontsize=FONT)
+    labels = [getattr(p.end_states.labels, s) for s in outcomes.states()]
+    ax.set_yticks(np.arange(len(labels)), labels, fontsize=FONT)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(PercentFormatter())

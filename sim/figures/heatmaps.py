@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 from typing import Any
 
@@ -10,19 +11,15 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from sim import outcomes
 from sim.analysis.measures import Measure, number
 from sim.analysis.sweep import Sweep
 from sim.figures.style import FONT, OKABE_ITO
 
 Table = list[dict[str, Any]]
-HEAT_MEDIANS = ("departed_share", "day_half_departed", "mean_wait_hours", "incidents",
-                "casualties", "killed_people")
 SUFFIXES = {"_per_hour": "per hour", "_per_day": "per day", "_days": "days", "_hours": "hours",
             "_people": "people", "_share": "share 0–1", "_probability": "probability 0–1"}
 MAP = "cividis"  # readable with every common colour blindness, and in grey
-
-PROBABILITIES = ("end_state.renewed_war", "end_state.exodus", "end_state.reintegration",
-                 "end_state.unresolved", "agreement", "talks_broken")
 
 
 def _grid(sw: Sweep, table: Table, column: str, scale: float = 1) -> np.ndarray:
@@ -55,10 +52,12 @@ def _panel(ax: Axes, sw: Sweep, values: np.ndarray, text: list[list[str]], title
 
 def heat_probabilities(sw: Sweep, table: Table) -> Figure:
     """Probability of each end state and talks outcome over the grid (95% interval below)."""
-    fig, axes = figure(sw, "How likely each outcome is over the grid (% of replications; "
-                           "95% interval below)", nrows=2, ncols=3, size=(12.5, 8.5))
+    keys = [f"end_state.{s}" for s in outcomes.states()]
+    keys += outcomes.shown("heatmap_probabilities")
+    fig, axes = panels(sw, "How likely each outcome is over the grid (% of replications; "
+                           "95% interval below)", len(keys))
     measures = sw.measures()
-    for ax, key in zip(axes, PROBABILITIES, strict=True):
+    for ax, key in zip(axes, keys, strict=True):
         value, low, high = (_grid(sw, table, c, 100)
                             for c in (key, f"{key}_low", f"{key}_high"))
         text = [[f"{v:.0f}%" + ("" if value.size > 36 else f"\n{lo:.0f}–{hi:.0f}")
@@ -70,11 +69,12 @@ def heat_probabilities(sw: Sweep, table: Table) -> Figure:
 
 def heat_medians(sw: Sweep, table: Table) -> Figure:
     """Median of the main outcomes over the grid; censored times say in how many runs."""
-    fig, axes = figure(sw, "Median outcome over the grid (runs where it happened, if not all)",
-                       nrows=2, ncols=3, size=(12.5, 8.5))
+    keys = outcomes.shown("heatmap_medians")
+    fig, axes = panels(sw, "Median outcome over the grid (runs where it happened, if not all)",
+                       len(keys))
     measures = sw.measures()
     runs = sw.points[0].ensemble.runs
-    for ax, key in zip(axes, HEAT_MEDIANS, strict=True):
+    for ax, key in zip(axes, keys, strict=True):
         m = measures[key]
         scale = 100 if m.unit == "share" else 1
         value = _grid(sw, table, f"{key}_median", scale)
@@ -91,6 +91,15 @@ def heat_medians(sw: Sweep, table: Table) -> Figure:
         unit = "% of the population" if scale == 100 else m.unit
         _panel(ax, sw, value, text, f"median {m.label}", low, high, unit)
     return fig
+
+
+def panels(sw: Sweep, title: str, count: int) -> tuple[Figure, list[Axes]]:
+    """A figure of `count` heat maps, three to a row (rows grow with what the registry shows)."""
+    rows = max(1, math.ceil(count / 3))
+    fig, axes = figure(sw, title, nrows=rows, ncols=3, size=(12.5, 4.25 * rows))
+    for ax in axes[count:]:
+        ax.set_visible(False)
+    return fig, axes[:count]
 
 
 def _cell(value: float, happened: float | None, runs: int, m: Measure,

@@ -14,6 +14,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from matplotlib.transforms import blended_transform_factory
 
+from sim import outcomes
 from sim.figures.style import (
     FONT,
     OKABE_ITO,
@@ -23,7 +24,6 @@ from sim.figures.style import (
     save_figures,
     to_dates,
 )
-from sim.outcomes import END_STATES
 from sim.runs.ensemble import Ensemble
 from sim.runs.stats import proportion
 
@@ -79,13 +79,14 @@ def end_states(ens: Ensemble) -> Figure:
     fig, (ax,) = new_figure(ens, 1, f"How it ends for {p.names.region} "
                                  f"(day {p.horizon_days:g}, {ens.runs:,} replications)")
     column = ens.column("end_state")
-    stats = [proportion([v == state for v in column]) for state in END_STATES]
+    states = outcomes.states()
+    stats = [proportion([v == state for v in column]) for state in states]
     prob = np.array([s["probability"] for s in stats]) * 100
     err = np.array([[s["probability"] - s["low"], s["high"] - s["probability"]]
                     for s in stats]).T * 100
-    labels = [getattr(p.end_states.labels, state) for state in END_STATES]
-    ys = np.arange(len(END_STATES))
-    ax.barh(ys, prob, color=[STATE_COLOURS[s] for s in END_STATES], height=0.6)
+    labels = [getattr(p.end_states.labels, state) for state in states]
+    ys = np.arange(len(states))
+    ax.barh(ys, prob, color=[STATE_COLOURS[s] for s in states], height=0.6)
     ax.errorbar(prob, ys, xerr=err, fmt="none", ecolor=OKABE_ITO["black"], capsize=5)
     column_x = blended_transform_factory(ax.transAxes, ax.transData)
     for y, s in zip(ys, stats, strict=True):
@@ -104,10 +105,11 @@ def survival(ens: Ensemble) -> Figure:
     """Share of replications where the ceasefire still holds / no agreement yet, over time."""
     p = ens.scenario.params
     fig, (ax,) = new_figure(ens, 1, "Still holding / still no agreement")
-    curves = (("collapse_day", "ceasefire still holding", OKABE_ITO["blue"], "-"),
-              ("agreement_day", "still no agreement", OKABE_ITO["orange"], "--"))
-    for outcome, label, colour, style in curves:
-        days, alive = survival_curve(ens.column(outcome), p.horizon_days)
+    looks = ((OKABE_ITO["blue"], "-"), (OKABE_ITO["orange"], "--"), (OKABE_ITO["green"], ":"),
+             (OKABE_ITO["purple"], "-."))
+    for k, name in enumerate(outcomes.shown("survival")):
+        label, (colour, style) = outcomes.outcome(name).still, looks[k % len(looks)]
+        days, alive = survival_curve(ens.column(name), p.horizon_days)
         x = to_dates(p.start, days)
         ax.step(x, alive * 100, where="post", color=colour, linestyle=style, linewidth=2.2,
                 label=f"{label} ({alive[-1]:.0%} at day {p.horizon_days:g})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from sim import outcomes
 from sim.analysis.measures import Measure
 from sim.analysis.sweep import Sweep
 from sim.figures.compare import TICKS, ecdf
@@ -24,12 +26,7 @@ from sim.figures.heatmaps import (
 )
 from sim.figures.style import FONT, OKABE_ITO, STATE_COLOURS, save_figures
 
-#: What the figures show (sweep.csv has more).
-SHOWN_PROBABILITIES = (("end_state.renewed_war", "end_state.exodus", "end_state.reintegration",
-                        "end_state.unresolved"), ("agreement", "talks_broken"))
-SHOWN_MEDIANS = ("departed_share", "day_half_departed", "peak_departures_per_day",
-                 "mean_wait_hours", "agreement_day", "collapse_day", "incidents", "casualties",
-                 "killed_people")
+#: Colours of the talks' outcomes (end states have theirs); any other outcome is sky blue.
 OTHER_COLOURS = {"agreement": OKABE_ITO["green"], "talks_broken": OKABE_ITO["purple"]}
 
 
@@ -71,9 +68,12 @@ def probabilities(sw: Sweep, table: Table) -> Figure:
                        ncols=2, sharey=True)
     xs, m = _x(sw)[0], sw.measures()
     titles = ("End state by the horizon (bands: 95% interval)", "Talks")
-    for ax, keys, title in zip(axes, SHOWN_PROBABILITIES, titles, strict=True):
+    shown = ([f"end_state.{s}" for s in outcomes.states()],
+             outcomes.shown("sweep_probabilities"))
+    for ax, keys, title in zip(axes, shown, titles, strict=True):
         for key in keys:
-            colour = STATE_COLOURS.get(key.removeprefix("end_state."), OTHER_COLOURS.get(key))
+            colour = STATE_COLOURS.get(key.removeprefix("end_state."),
+                                       OTHER_COLOURS.get(key, OKABE_ITO["sky"]))
             value, low, high = (np.array([r[k] for r in table]) * 100
                                 for k in (key, f"{key}_low", f"{key}_high"))
             ax.fill_between(xs, low, high, color=colour, alpha=0.2, linewidth=0)
@@ -95,11 +95,15 @@ def medians(sw: Sweep, table: Table) -> Figure:
     """Each outcome against the parameter: every replication as a dot, the median as a line."""
     fig, axes = figure(sw, f"Main outcomes as {parameter_label(sw.axes[0].path)} changes: "
                            "each replication (dot), median (line), its 95% interval (band)",
-                       nrows=3, ncols=3, size=(12.5, 9))
+                       nrows=math.ceil(len(outcomes.shown("sweep_medians")) / 3), ncols=3,
+                       size=(12.5, 3 * math.ceil(len(outcomes.shown("sweep_medians")) / 3)))
     (xs, _), m = _x(sw), sw.measures()
+    keys = outcomes.shown("sweep_medians")
     jitter = np.random.default_rng(0).uniform(-1, 1, sw.points[0].ensemble.runs)
     width = 0.15 * (np.min(np.diff(xs)) if xs.size > 1 else 1)
-    for ax, key in zip(axes, SHOWN_MEDIANS, strict=True):
+    for ax in axes[len(keys):]:
+        ax.set_visible(False)
+    for i, (ax, key) in enumerate(zip(axes, keys, strict=False)):
         measure, scale = m[key], 100 if m[key].unit == "share" else 1
         for x, point in zip(xs, sw.points, strict=True):
             y = measure.column(point.ensemble) * scale
@@ -119,7 +123,7 @@ def medians(sw: Sweep, table: Table) -> Figure:
                             ha="center", va="top", fontsize=FONT - 3, color=OKABE_ITO["grey"])
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.10g}"))
         ax.margins(x=0.08)
-        _x_axis(ax, sw, label=axes.index(ax) >= 6)
+        _x_axis(ax, sw, label=i + 3 >= len(keys))
     return fig
 
 

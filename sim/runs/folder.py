@@ -14,8 +14,9 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from sim import outcomes
 from sim.errors import ResultsError
-from sim.outcomes import BOOLEAN_OUTCOMES, OUTCOMES, SERIES
+from sim.outcomes import SERIES
 from sim.runs import replacing
 from sim.runs.ensemble import Ensemble, QuantilesOnly
 from sim.runs.outpaths import is_sim_folder, replace_problem, special_folder
@@ -116,7 +117,7 @@ def _cell(value: Any) -> str:
 def write_outcomes(f: TextIO, rows: OutcomeTable) -> None:
     """outcomes.csv, row by row (a million rows never make one string)."""
     params = sorted(k for k in rows.names if k.startswith("param."))
-    columns = ["replication", *OUTCOMES, *params]
+    columns = ["replication", *outcomes.names(), *params]
     writer = csv.writer(f, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
@@ -145,10 +146,10 @@ def _npy_size(array: np.ndarray) -> int:
     return buf.tell() + array.nbytes
 
 
-def _parse(name: str, text: str) -> Any:
+def _parse(name: str, text: str, booleans: tuple[str, ...]) -> Any:
     if text == "":
         return None
-    if name in BOOLEAN_OUTCOMES:
+    if name in booleans:
         return text == "true"
     if name == "end_state" or text.startswith("'"):
         return csv_text(text)
@@ -169,13 +170,13 @@ def _read_outcomes(f: TextIO) -> OutcomeTable:
         raise ValueError("outcomes.csv is empty")
     columns: list[list[Any]] = [[] for _ in names]
     appends = [column.append for column in columns]
-    count = 0
+    booleans, count = outcomes.booleans(), 0
     for line in reader:
         count += 1
         if len(line) != len(names):
             raise ValueError(f"row {count} has {len(line)} cells, not {len(names)}")
         for append, name, text in zip(appends, names, line, strict=True):
-            append(_parse(name, text))
+            append(_parse(name, text, booleans))
     return OutcomeTable.from_columns(names, columns, count)
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.outcomes import BOOLEAN_OUTCOMES, END_STATES, OUTCOMES
+from sim import outcomes
 
 if TYPE_CHECKING:
     from sim.runs.table import OutcomeTable
@@ -45,11 +45,11 @@ def describe(values: list[Any]) -> dict[str, float]:
 def summarise(rows: OutcomeTable) -> dict[str, Any]:
     """summary.json: each outcome described; booleans and end states as probabilities."""
     out: dict[str, Any] = {}
-    for name in OUTCOMES:
+    for name in outcomes.names():
         column = rows.column(name)
         if name == "end_state":
-            out[name] = {s: proportion([v == s for v in column]) for s in END_STATES}
-        elif name in BOOLEAN_OUTCOMES:
+            out[name] = {s: proportion([v == s for v in column]) for s in outcomes.states()}
+        elif name in outcomes.booleans():
             out[name] = proportion(column)
         else:
             out[name] = describe(column)
