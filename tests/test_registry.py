@@ -4,13 +4,16 @@ and the terminal table and comparisons show what it declares, in its words."""
 from __future__ import annotations
 
 import csv
+import importlib
 import json
+import pkgutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, get_args
 
 import pytest
 
+import sim
 from sim import outcomes
 from sim.analysis.measures import FORMATS, measures
 from sim.analysis.report import table
@@ -112,6 +115,9 @@ PLACES = {"table": (STAYED.name,), "compare": (STAYED.name, ANYONE.name),
 
 @pytest.fixture
 def new_outcomes(monkeypatch: pytest.MonkeyPatch) -> None:
+    for module in pkgutil.walk_packages(sim.__path__, "sim."):  # any copy is made before
+        if module.name != "sim.__main__":
+            importlib.import_module(module.name)
     monkeypatch.setattr(outcomes, "REGISTRY", (*REGISTRY, STAYED, ANYONE))
     for place, added in PLACES.items():
         monkeypatch.setitem(outcomes.SHOWN, place, (*outcomes.SHOWN[place], *added))
