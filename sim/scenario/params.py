@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
+from sim.outcomes import state
 from sim.scenario import limits, workload
 from sim.scenario.events import EventSpec, event_day
 from sim.scenario.types import (
@@ -113,10 +114,12 @@ class SuppliesParams(Strict):
 
 
 class EndStateLabels(Strict):
-    renewed_war: str = "renewed war"
-    exodus: str = "exodus"
-    reintegration: str = "reintegration"
-    unresolved: str = "unresolved"
+    """What a scenario calls each end state of the registry (by default, the registry's label)."""
+
+    renewed_war: str = state("renewed_war").label
+    exodus: str = state("exodus").label
+    reintegration: str = state("reintegration").label
+    unresolved: str = state("unresolved").label
 
 
 class EndStateParams(Strict):
