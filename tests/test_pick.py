@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim import outcomes
 from sim.analysis.pick import distances, extreme, harm, pick, typical
 from sim.model import run_replication
 from sim.outcomes import END_STATES, LEFT_WEIGHT
@@ -54,6 +56,24 @@ def test_outcomes_that_do_not_vary_are_ignored() -> None:
     rows = [row(i, share=s) for i, s in enumerate((0.2, 0.4, 0.6))]
     assert list(distances(rows)) == pytest.approx([1.2247, 0, 1.2247], abs=1e-3)
     assert typical(rows) == 1
+
+
+def test_the_registry_weights_each_typical_outcome(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run 1 is at the median share who left, run 2 at the median casualties: the weights of
+    the registry's `TYPICAL` decide which is typical, and the harm weight which is worst."""
+    rows = [row(0, share=0.1, casualties=0), row(1, share=0.5, casualties=40),
+            row(2, share=0.9, casualties=10), row(3, share=0.6, casualties=10),
+            row(4, share=0.4, casualties=12)]
+    weighted = {"departed_share": 10.0, "casualties": 0.1}
+    monkeypatch.setattr(outcomes, "TYPICAL", tuple(
+        replace(t, weight=weighted.get(t.name, t.weight)) for t in outcomes.TYPICAL))
+    assert rows[typical(rows)]["replication"] == 1
+    weighted = {"departed_share": 0.1, "casualties": 10.0}
+    monkeypatch.setattr(outcomes, "TYPICAL", tuple(
+        replace(t, weight=weighted.get(t.name, t.weight)) for t in outcomes.TYPICAL))
+    assert rows[typical(rows)]["replication"] == 3
+    monkeypatch.setattr(outcomes, "LEFT_WEIGHT", 0.0)
+    assert harm(row(0, share=0.25, killed=7)) == 7
 
 
 def test_best_and_worst_by_harm() -> None:
