@@ -93,17 +93,17 @@ def _short(m: Measure) -> str:
 
 def medians(sw: Sweep, table: Table) -> Figure:
     """Each outcome against the parameter: every replication as a dot, the median as a line."""
+    keys = outcomes.shown("sweep_medians")
+    rows = max(1, math.ceil(len(keys) / 3))  # three panels a row, as many rows as needed
     fig, axes = figure(sw, f"Main outcomes as {parameter_label(sw.axes[0].path)} changes: "
                            "each replication (dot), median (line), its 95% interval (band)",
-                       nrows=math.ceil(len(outcomes.shown("sweep_medians")) / 3), ncols=3,
-                       size=(12.5, 3 * math.ceil(len(outcomes.shown("sweep_medians")) / 3)))
+                       nrows=rows, ncols=3, size=(12.5, 3 * rows))
     (xs, _), m = _x(sw), sw.measures()
-    keys = outcomes.shown("sweep_medians")
     jitter = np.random.default_rng(0).uniform(-1, 1, sw.points[0].ensemble.runs)
     width = 0.15 * (np.min(np.diff(xs)) if xs.size > 1 else 1)
     for ax in axes[len(keys):]:
         ax.set_visible(False)
-    for i, (ax, key) in enumerate(zip(axes, keys, strict=False)):
+    for i, (ax, key) in enumerate(zip(axes[:len(keys)], keys, strict=True)):
         measure, scale = m[key], 100 if m[key].unit == "share" else 1
         for x, point in zip(xs, sw.points, strict=True):
             y = measure.column(point.ensemble) * scale
