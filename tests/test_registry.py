@@ -110,7 +110,8 @@ ANYONE = Outcome("anyone_left", "boolean", "anyone left", "share", "{:.0%}", Fal
                  detail="anyone left at all")
 PLACES = {"table": (STAYED.name,), "compare": (STAYED.name, ANYONE.name),
           "sweep": (STAYED.name, ANYONE.name), "sweep_table": (STAYED.name,),
-          "sweep_medians": (STAYED.name,), "sweep_probabilities": (ANYONE.name,)}
+          "sweep_medians": (STAYED.name,), "sweep_probabilities": (ANYONE.name,),
+          "heatmap_medians": (STAYED.name,), "heatmap_probabilities": (ANYONE.name,)}
 
 
 @pytest.fixture
@@ -174,6 +175,7 @@ def test_a_new_outcome_touches_only_the_registry_and_the_model(
 
 def test_the_sweep_figures_draw_a_new_outcome(new_outcomes: None) -> None:
     from sim.figures import sweep as figures
+    from sim.figures.heatmaps import heat_medians, heat_probabilities
 
     sc = scenario({"outflow": {"base_hazard_per_day": 0.004}}, horizon_days=10)
     axes = [parse_set("outflow.base_hazard_per_day=0.002,0.004")]
@@ -183,6 +185,15 @@ def test_the_sweep_figures_draw_a_new_outcome(new_outcomes: None) -> None:
     assert titles[-1] == STAYED.described and len(titles) == len(shown("sweep_medians"))
     talks = figures.probabilities(sw, table).axes[1].get_legend_handles_labels()[1]
     assert ANYONE.described in talks
+    axes.append(parse_set("world.trust=0.3,0.6"))
+    sw = run_sweep(sc, axes, grid(sc, axes), 2, 1, workers=1)
+    table = rows(sw)
+    for draw, title, place in ((heat_medians, f"median {STAYED.described}", "heatmap_medians"),
+                               (heat_probabilities, ANYONE.described, "heatmap_probabilities")):
+        titles = [ax.get_title().replace("\n", " ") for ax in draw(sw, table).axes
+                  if ax.get_visible() and ax.get_title()]
+        assert titles[-1] == title
+        assert len(titles) == len(shown(place)) + (len(END_STATES) if "prob" in place else 0)
 
 
 def test_every_place_shows_declared_outcomes_the_way_it_can() -> None:
