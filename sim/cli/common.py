@@ -10,15 +10,17 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sim.errors import ObservedError, OptionError, ResultsError
-from sim.runs.job import Progress
 from sim.scenario import limits
 from sim.scenario.load import Scenario, ScenarioError, load
 from sim.text import printable
+
+if TYPE_CHECKING:
+    from sim.runs.job import Progress
 
 #: Options several commands share, written once.
 #: Replications of one ensemble: at most 10^9 (sim/scenario/limits.py), refused while parsing.
