@@ -6,6 +6,7 @@ input raises the errors of `sim.errors` that the command turns into one `error:`
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -49,7 +50,8 @@ def run(scenario: Scenario | PathLike | None, runs: int | None = None,
         command: str | None = None) -> Ensemble:
     """Run a scenario (a file or a loaded Scenario) `runs` times, as `sim run` does; with `out`,
     also write the same results folder, checkpoints and all (`resume` continues one)."""
-    _options(runs=runs, seed=seed, workers=workers, chunk_size=chunk_size)
+    runs, seed, workers, chunk_size = _options(runs=runs, seed=seed, workers=workers,
+                                               chunk_size=chunk_size)
     if executor not in EXECUTORS or (series is not None and series not in SERIES_MODES):
         raise OptionError(f"executor {executor!r}, series {series!r}: choose an executor of "
                           f"{', '.join(EXECUTORS)} and a series of {', '.join(SERIES_MODES)}")
@@ -66,7 +68,7 @@ def compare(inputs: Sequence[Scenario | Ensemble | PathLike], runs: int | None =
             command: str | None = None) -> Comparison:
     """Compare scenarios (files, loaded) and results (folders, ensembles) with the first, as
     `sim compare` does; scenarios run with one seed, so differences are paired."""
-    _options(runs=runs, seed=seed, workers=workers)
+    runs, seed, workers = _options(runs=runs, seed=seed, workers=workers)
     items = [i if isinstance(i, Scenario | Ensemble) else Path(i) for i in inputs]
     return analysis_jobs.compare(items, runs, seed, about=_about("compare", command),
                                  workers=workers, out=_out(out), force=force,
@@ -80,7 +82,7 @@ def sweep(scenario: Scenario | PathLike, sets: Sequence[str] | Mapping[str, Any]
           figures: bool = True, command: str | None = None) -> Sweep:
     """Run a scenario over a grid of one or two parameters, as `sim sweep` does: `sets` as
     `["world.trust=0.1,0.3"]` or `{"world.trust": [0.1, 0.3]}` (or "0:1:5", ends included)."""
-    _options(runs=runs, seed=seed, workers=workers)
+    runs, seed, workers = _options(runs=runs, seed=seed, workers=workers)
     source = scenario if isinstance(scenario, Scenario) else Path(scenario)
     return analysis_jobs.sweep(source, sets, runs, seed, about=_about("sweep", command),
                                workers=workers, out=_out(out), force=force,
@@ -95,7 +97,7 @@ def validate(source: Scenario | Ensemble | PathLike, observed: PathLike,
              command: str | None = None) -> Validation:
     """Hold an ensemble (a scenario run here, a results folder or an Ensemble) against observed
     data, as `sim validate` does."""
-    _options(runs=runs, seed=seed, workers=workers)
+    runs, seed, workers = _options(runs=runs, seed=seed, workers=workers)
     _series(series)
     item = source if isinstance(source, Scenario | Ensemble) else Path(source)
     return fitting_jobs.validate(item, Path(observed), series, column, runs, seed,
@@ -112,7 +114,8 @@ def calibrate(scenario: Scenario | PathLike, observed: PathLike, params: str | S
               command: str | None = None) -> Calibrated:
     """Calibrate uncertain parameters (dotted paths, a list or comma-separated) on observed
     data by ABC, as `sim calibrate` does."""
-    _options(runs=runs, seed=seed, workers=workers, predictive_runs=predictive_runs)
+    runs, seed, workers, predictive_runs = _options(runs=runs, seed=seed, workers=workers,
+                                                    predictive_runs=predictive_runs)
     _series(series)
     if not 0 < keep <= 1 or not 0 <= generations <= limits.MAX_GENERATIONS:
         raise OptionError(f"keep {keep!r}, generations {generations!r}: keep is a share in "
@@ -148,16 +151,24 @@ def _out(out: Out) -> Path | bool | None:
     return out if out is None or isinstance(out, bool) else Path(out)
 
 
-def _options(**given: int | None) -> None:
-    """Numbers the command's options refuse are refused here in the same words."""
+def _options(**given: int | None) -> list[Any]:
+    """Numbers the command's options refuse are refused here in the same words; whole numbers
+    of any kind (numpy's too) come back as int."""
+    found: list[Any] = []
     for name, value in given.items():
         low = 0 if name == "seed" else 1
         high = limits.MAX_RUNS if "runs" in name else 4 * (os.cpu_count() or 1) \
             if name == "workers" else None
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                                  or value < low or (high is not None and value > high)):
+        try:
+            number = None if value is None or isinstance(value, bool) else operator.index(value)
+        except TypeError:
+            number = None
+        if value is not None and (number is None or number < low
+                                  or (high is not None and number > high)):
             most = f" and at most {high:,}" if high is not None else ""
             raise OptionError(f"{name}={value!r}: give a whole number at least {low}{most}")
+        found.append(number)
+    return found
 
 
 def _series(series: str) -> None:

@@ -63,9 +63,11 @@ def test_run_in_memory_of_a_loaded_scenario_equals_the_folder(by_cli: Path,
 def test_out_true_is_the_folder_sim_run_chooses(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    ens = sim.run(BASELINE, runs=4, workers=1, out=True, progress=False, figures=False)
+    ens = sim.run(BASELINE, runs=np.int64(4), workers=1, out=True, progress=False,
+                  figures=False)  # a numpy count, as a notebook may give
     assert ens.folder is not None and ens.folder.parent == Path("results") / "baseline"
     assert (tmp_path / ens.folder / "outcomes.csv").is_file()
+    assert ens.runs == 4 and '"runs": 4,' in (tmp_path / ens.folder / "manifest.json").read_text()
 
 
 def _stop_after_first_chunk(total: int) -> contextlib.AbstractContextManager[Any]:
@@ -133,6 +135,7 @@ def test_a_quantiles_ensemble_frames_by_level() -> None:
 @pytest.mark.parametrize(("call", "error", "words"), [
     (lambda o: sim.run(BASELINE, runs=0, out=o), OptionError, "runs=0"),
     (lambda o: sim.run(BASELINE, seed=-1, out=o), OptionError, "seed=-1"),
+    (lambda o: sim.run(BASELINE, runs=2.5, out=o), OptionError, "runs=2.5"),
     (lambda o: sim.run(BASELINE, workers=10_000, out=o), OptionError, "workers=10000"),
     (lambda o: sim.run(BASELINE, executor="cloud", out=o), OptionError, "cloud"),
     (lambda o: sim.run(BASELINE.with_name("nope.toml"), out=o), ScenarioError, "nope.toml"),
