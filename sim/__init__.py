@@ -16,7 +16,7 @@ from typing import Any
 from sim.analysis import jobs as analysis_jobs
 from sim.analysis.compare import Comparison
 from sim.analysis.sweep import Sweep
-from sim.errors import OptionError, ResultsError, RunFailed, RunInterrupted
+from sim.errors import ObservedError, OptionError, ResultsError, RunFailed, RunInterrupted
 from sim.fitting import jobs as fitting_jobs
 from sim.fitting.jobs import Calibrated
 from sim.fitting.validate import Validation
@@ -32,8 +32,8 @@ from sim.scenario import Scenario, ScenarioError, from_tree, limits, load
 from sim.text import literal_figure_text
 
 __version__ = "0.1.0"
-__all__ = ["OUTCOMES", "SERIES", "Calibrated", "Comparison", "Ensemble", "OptionError",
-           "Replication", "ResultsError", "RunFailed", "RunInterrupted", "Scenario",
+__all__ = ["OUTCOMES", "SERIES", "Calibrated", "Comparison", "Ensemble", "ObservedError",
+           "OptionError", "Replication", "ResultsError", "RunFailed", "RunInterrupted", "Scenario",
            "ScenarioError", "Sweep", "Validation", "__version__", "calibrate", "compare",
            "from_tree", "load", "read", "run", "run_replication", "sweep", "validate"]
 

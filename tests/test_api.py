@@ -138,6 +138,8 @@ def test_a_quantiles_ensemble_frames_by_level() -> None:
     (lambda o: sim.run(BASELINE, runs=2.5, out=o), OptionError, "runs=2.5"),
     (lambda o: sim.run(BASELINE, workers=10_000, out=o), OptionError, "workers=10000"),
     (lambda o: sim.run(BASELINE, executor="cloud", out=o), OptionError, "cloud"),
+    (lambda o: sim.run(BASELINE, scheduler="dask at home", out=o), OptionError,
+     "not a scheduler address"),
     (lambda o: sim.run(BASELINE.with_name("nope.toml"), out=o), ScenarioError, "nope.toml"),
     (lambda o: sim.run(None, resume=o), ResultsError, "no interrupted run"),
     (lambda o: sim.compare([BASELINE], out=o), ScenarioError, "at least two"),

@@ -6,7 +6,6 @@ import contextlib
 import functools
 import math
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sim.errors import ObservedError, OptionError, ResultsError
+from sim.runs.job import address
 from sim.scenario import limits
 from sim.scenario.load import Scenario, ScenarioError, load
 from sim.text import printable
@@ -32,17 +32,14 @@ SEED = click.option("--seed", type=click.IntRange(min=0),
                     help="Random seed [default: the scenario's].")
 FORCE = click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
 NO_FIGURES = click.option("--no-figures", is_flag=True, help="Skip drawing the figures.")
-#: A Dask scheduler's address: [tcp|tls|ws|wss|ucx://]HOST:PORT, HOST a name, IPv4 or [IPv6].
-ADDRESS = re.compile(r"((tcp|tls|ws|wss|ucx)://)?([\w.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})")
 
 
 def scheduler_address(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     """Refuse an address Dask cannot parse before anything starts (or is written)."""
-    found = ADDRESS.fullmatch(value) if value is not None else None
-    if value is not None and not (found and 0 < int(found[4]) < 65536):
-        raise click.BadParameter(f"{value!r} is not a scheduler address; write "
-                                 "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")
-    return value
+    try:
+        return address(value)
+    except OptionError as err:
+        raise click.BadParameter(str(err)) from None
 
 
 def at_most_4_per_core(workers: int | None) -> int | None:

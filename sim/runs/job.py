@@ -6,13 +6,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ResultsError, RunFailed, RunInterrupted, ScenarioError
+from sim.errors import OptionError, ResultsError, RunFailed, RunInterrupted, ScenarioError
 from sim.runs import checkpoint
 from sim.runs import folder as results
 from sim.runs.checkpoint import Checkpoint
@@ -28,6 +29,17 @@ from sim.scenario.load import Scenario, load
 Progress = Callable[[int], AbstractContextManager[Callable[[int], Any]]]
 #: Given an ensemble, what draws its figures into a folder.
 Figures = Callable[[Ensemble], Callable[[Path], None]]
+#: A Dask scheduler's address: [tcp|tls|ws|wss|ucx://]HOST:PORT, HOST a name, IPv4 or [IPv6].
+ADDRESS = re.compile(r"((tcp|tls|ws|wss|ucx)://)?([\w.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})")
+
+
+def address(value: str | None) -> str | None:
+    """Refuse an address Dask cannot parse before anything starts (or is written)."""
+    found = ADDRESS.fullmatch(value) if value is not None else None
+    if value is not None and not (found and 0 < int(found[4]) < 65536):
+        raise OptionError(f"{value!r} is not a scheduler address; write tcp://HOST:PORT, "
+                          "e.g. tcp://10.0.0.5:8786")
+    return value
 
 
 @contextlib.contextmanager
@@ -60,7 +72,7 @@ def run(scenario: Scenario | Path | None, runs: int | None, seed: int | None, *,
     `about` is the manifest's header (made_by, kind, command, version, created). Raises
     ScenarioError or ResultsError for bad input, RunInterrupted after Ctrl-C or SIGTERM and
     RunFailed when a worker dies; both say what is saved and how to go on."""
-    executor = "dask" if scheduler else executor
+    executor = "dask" if address(scheduler) else executor
     version = about["version"]
     cp: Checkpoint | None = None
     if resume is not None:
