@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sim.errors import ObservedError, OptionError, ResultsError
-from sim.runs.job import address
+from sim.runs.executors import address
 from sim.scenario import limits
 from sim.scenario.load import Scenario, ScenarioError, load
 from sim.text import printable

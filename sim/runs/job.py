@@ -6,19 +6,18 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from sim.errors import OptionError, ResultsError, RunFailed, RunInterrupted, ScenarioError
+from sim.errors import ResultsError, RunFailed, RunInterrupted, ScenarioError
 from sim.runs import checkpoint
 from sim.runs import folder as results
 from sim.runs.checkpoint import Checkpoint
 from sim.runs.ensemble import Ensemble, chunks, run_ensemble
-from sim.runs.executors import ExecutorError
+from sim.runs.executors import ExecutorError, address
 from sim.runs.interrupts import Terminated, is_full, kept, no_space, sigterm_as_ctrl_c, stopped
 from sim.runs.outpaths import default_out
 from sim.scenario import workload
@@ -29,17 +28,6 @@ from sim.scenario.load import Scenario, load
 Progress = Callable[[int], AbstractContextManager[Callable[[int], Any]]]
 #: Given an ensemble, what draws its figures into a folder.
 Figures = Callable[[Ensemble], Callable[[Path], None]]
-#: A Dask scheduler's address: [tcp|tls|ws|wss|ucx://]HOST:PORT, HOST a name, IPv4 or [IPv6].
-ADDRESS = re.compile(r"((tcp|tls|ws|wss|ucx)://)?([\w.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})")
-
-
-def address(value: str | None) -> str | None:
-    """Refuse an address Dask cannot parse before anything starts (or is written)."""
-    found = ADDRESS.fullmatch(value) if value is not None else None
-    if value is not None and not (found and 0 < int(found[4]) < 65536):
-        raise OptionError(f"{value!r} is not a scheduler address; write tcp://HOST:PORT, "
-                          "e.g. tcp://10.0.0.5:8786")
-    return value
 
 
 @contextlib.contextmanager
