@@ -16,9 +16,16 @@ SIM = Path(__file__).resolve().parent.parent / "sim"
 #: Modules every layer may import; they import only each other.
 BASE = ("sim.errors", "sim.outcomes", "sim.text")
 
-#: The layers from the bottom up: a module imports its own layer, lower layers and BASE.
+#: The layers from the bottom up: a module imports its own layer, lower layers and BASE. `sim` is
+#: sim/__init__.py, the Python API: above figures (it passes them as callbacks to the jobs below)
+#: and below the command line, a thin layer that calls it.
 LAYERS = ("sim.scenario", "sim.model", "sim.runs", "sim.analysis", "sim.fitting",
           "sim.figures", "sim", "sim.cli", "sim.__main__")
+
+#: Where each command's work is done, below the command line: the CLI reaches them through the API.
+JOBS = ("sim.runs.job", "sim.runs.checkpoint", "sim.runs.interrupts", "sim.analysis.jobs",
+        "sim.fitting.jobs")
+README = SIM.parent / "README.md"
 
 MAX_TOP_ENTRIES = 12
 MAX_LINES = 250
@@ -161,3 +168,37 @@ def test_no_module_is_long() -> None:
     long = {name: n for name, path in module_names().items()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+def test_the_command_line_works_through_the_api() -> None:
+    edges = graph(typing=False)
+    top = LAYERS.index("sim.cli")
+    cli = {name: targets for name, targets in edges.items() if layer(name) >= top}
+    assert {name: sorted(t & set(JOBS)) for name, t in cli.items() if t & set(JOBS)} == {}
+    assert any("sim" in targets for targets in cli.values())
+    assert edges["sim"] >= {"sim.runs.job", "sim.analysis.jobs", "sim.fitting.jobs"}
+
+
+def _readme_tree() -> set[str]:
+    """The modules the README's Architecture tree lists, one line each."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("\n## Architecture\n"):text.index("\n### Where to add")]
+    tree = section[section.index("```\nsim/\n") + 4:]
+    listed, package = set(), ""
+    for line in tree[:tree.index("```")].splitlines()[1:]:
+        name = line.split()[0] if line.strip() else ""
+        if line.startswith("  ") and not line.startswith("    "):
+            package = name if name.endswith("/") else ""
+            if package:
+                continue
+        if name.endswith(".py"):
+            listed.add(f"sim/{package if line.startswith('    ') else ''}{name}")
+    return listed
+
+
+def test_the_readme_tree_lists_every_module() -> None:
+    modules = {str(path.relative_to(SIM.parent)) for path in module_names().values()
+               if len(path.read_text(encoding="utf-8").splitlines()) > 1}
+    listed = _readme_tree()
+    assert sorted(modules - listed) == [] and sorted(listed - set(
+        str(p.relative_to(SIM.parent)) for p in SIM.rglob("*.py"))) == []

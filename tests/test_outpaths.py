@@ -272,7 +272,7 @@ def test_failed_write_keeps_the_old_folder(tmp_path: Path) -> None:
 
 
 def test_the_inputs_of_a_scenario_are_every_file_it_was_read_from() -> None:
-    from sim.cli.common import scenario_inputs
+    from sim.runs.job import scenario_inputs
     from sim.scenario import load
 
     team = load(ROOT / "exercises" / "class" / "team_a_robust_mandate.toml")

@@ -1,25 +1,26 @@
-"""What every command shares: friendly errors, the progress bar, output folders, manifests."""
+"""What every command shares: options, friendly errors, the progress bar, the command line."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import os
-import re
 import sys
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from sim import __version__
-from sim.errors import ObservedError, ResultsError
-from sim.runs.outpaths import MADE_BY
+from sim.errors import ObservedError, OptionError, ResultsError
+from sim.runs.executors import address
 from sim.scenario import limits
 from sim.scenario.load import Scenario, ScenarioError, load
-from sim.text import literal_figure_text, printable
+from sim.text import printable
+
+if TYPE_CHECKING:
+    from sim.runs.job import Progress
 
 #: Options several commands share, written once.
 #: Replications of one ensemble: at most 10^9 (sim/scenario/limits.py), refused while parsing.
@@ -31,17 +32,14 @@ SEED = click.option("--seed", type=click.IntRange(min=0),
                     help="Random seed [default: the scenario's].")
 FORCE = click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
 NO_FIGURES = click.option("--no-figures", is_flag=True, help="Skip drawing the figures.")
-#: A Dask scheduler's address: [tcp|tls|ws|wss|ucx://]HOST:PORT, HOST a name, IPv4 or [IPv6].
-ADDRESS = re.compile(r"((tcp|tls|ws|wss|ucx)://)?([\w.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})")
 
 
 def scheduler_address(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     """Refuse an address Dask cannot parse before anything starts (or is written)."""
-    found = ADDRESS.fullmatch(value) if value is not None else None
-    if value is not None and not (found and 0 < int(found[4]) < 65536):
-        raise click.BadParameter(f"{value!r} is not a scheduler address; write "
-                                 "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")
-    return value
+    try:
+        return address(value)
+    except OptionError as err:
+        raise click.BadParameter(str(err)) from None
 
 
 def at_most_4_per_core(workers: int | None) -> int | None:
@@ -67,7 +65,7 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ScenarioError, ResultsError, ObservedError) as err:
+        except (ScenarioError, ResultsError, ObservedError, OptionError) as err:
             click.echo(f"error: {printable(err)}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
@@ -77,23 +75,23 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def with_progress(quiet: bool, total: int, work: Callable[[Callable[[int], Any]], Any]) -> Any:
-    from tqdm import tqdm
+def bar(quiet: bool) -> Progress:
+    """A progress bar on stderr, shown only when stderr is a terminal and not --quiet."""
 
-    bar = tqdm(total=total, unit="run", file=sys.stderr,
-               disable=quiet or not sys.stderr.isatty())
-    with bar:
-        return work(bar.update)
+    @contextlib.contextmanager
+    def shown(total: int) -> Iterator[Callable[[int], Any]]:
+        from tqdm import tqdm
+
+        with tqdm(total=total, unit="run", file=sys.stderr,
+                  disable=quiet or not sys.stderr.isatty()) as progress:
+            yield progress.update
+
+    return shown
 
 
-def figure_writer(ens: Any) -> Callable[[Path], None]:
-    def draw(folder: Path) -> None:
-        from sim.figures.standard import save_standard_figures
-
-        with literal_figure_text():
-            save_standard_figures(ens, folder)
-
-    return draw
+def command_line() -> str:
+    """The command as typed, for manifest.json."""
+    return " ".join(["sim", *sys.argv[1:]])
 
 
 def scenario_and_seed(source: Path) -> tuple[Scenario, int]:
@@ -104,18 +102,3 @@ def scenario_and_seed(source: Path) -> tuple[Scenario, int]:
         return ens.scenario, int(manifest["seed"])
     sc = load(source)
     return sc, sc.params.seed
-
-
-def new_manifest(kind: str, **more: Any) -> dict[str, Any]:
-    """manifest.json of a folder of the given kind (see outpaths.KINDS); `made_by` lets a later
-    --force know the folder is sim's to replace."""
-    return {"made_by": MADE_BY, "kind": kind, "command": " ".join(["sim", *sys.argv[1:]]),
-            "version": __version__, "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            **more}
-
-
-def scenario_inputs(sc: Scenario) -> list[Path]:
-    """The files a scenario was read from (the file, those it extends, posterior CSVs): a
-    results folder may not replace a folder holding them."""
-    posteriors = {d.args[0] for d in sc.distributions.values() if d.form == "posterior"}
-    return [Path(f) for f in (*sc.files, *sorted(posteriors))]

@@ -6,19 +6,9 @@ from pathlib import Path
 
 import click
 
-from sim.cli.common import (
-    FORCE,
-    NO_FIGURES,
-    RUNS,
-    SEED,
-    WORKERS,
-    friendly,
-    new_manifest,
-    scenario_inputs,
-    with_progress,
-)
+from sim.cli.common import FORCE, NO_FIGURES, RUNS, SEED, WORKERS, bar, command_line, friendly
 from sim.runs.outpaths import default_out
-from sim.scenario.load import Scenario, load
+from sim.scenario.load import load
 from sim.text import literal_figure_text, printable
 
 
@@ -51,43 +41,16 @@ def compare(inputs: tuple[Path, ...], runs: int | None, seed: int | None, worker
       sim compare scenarios/baseline.toml scenarios/peacekeepers_withdraw.toml --runs 500
       sim compare results/baseline/demo scenarios/early_guarantees.toml
     """
-    import json
-
+    import sim
     from sim.analysis import compare as comparing
-    from sim.runs.folder import atomic_folder, check_target
-    from sim.scenario.workload import check_work
 
     if len(inputs) < 2:
         raise click.UsageError("give at least two scenario files or results folders")
-    loaded = [comparing.read_input(path) for path in inputs]
-    runs, seed = comparing.defaults(loaded, runs, seed)
-    files = [item for item in loaded if isinstance(item, Scenario)]
-    if files:
-        check_work([(sc, runs) for sc in files], workers=workers)
     out = out or default_out("compare")
-    sources = [*inputs, *(f for sc in files for f in scenario_inputs(sc))]
-    check_target(out, force, sources)
-    entries = with_progress(quiet, runs * len(inputs), lambda tick: comparing.gather(
-        inputs, loaded, runs, seed, workers=workers, progress=tick))
-    comp = comparing.compare(entries)
-    lines = comparing.summary(comp)
-    manifest = new_manifest("compare", inputs=[
-        {"source": e.source, "label": e.label, "scenario": e.ensemble.scenario.name,
-         "description": e.ensemble.scenario.params.description, "seed": e.ensemble.seed,
-         "runs": e.ensemble.runs, "paired_with_first": p,
-         "scenario_sha256": e.ensemble.scenario.digest()}
-        for e, p in zip(comp.entries, comp.paired, strict=True)])
-    with atomic_folder(out, force, sources) as tmp:
-        (tmp / "comparison.csv").write_text(comparing.comparison_csv(comp.rows))
-        (tmp / "summary.txt").write_text("\n".join(lines) + "\n")
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-        if not no_figures:
-            from sim.figures.compare import save_comparison_figures
-
-            with literal_figure_text():
-                save_comparison_figures(comp, tmp / "figures")
+    comp = sim.compare(inputs, runs, seed, workers, out, bar(quiet), force=force,
+                       figures=not no_figures, command=command_line())
     if not quiet:
-        click.echo("\n".join(lines))
+        click.echo("\n".join(comparing.summary(comp)))
     click.echo(f"Comparison: {printable(out)}"
                + ("" if no_figures else f"\nFigures: {printable(out / 'figures')}"))
 
@@ -122,40 +85,15 @@ def sweep(scenario: Path, sets: tuple[str, ...], runs: int | None, seed: int | N
       sim sweep scenarios/baseline.toml --set outflow.corridor_capacity_per_hour=200:1000:5 \\
           --set world.trust=0.1,0.3,0.5 --runs 200
     """
-    import json
-
+    import sim
     from sim.analysis import sweep as sweeping
-    from sim.runs.folder import atomic_folder, check_target
-    from sim.scenario.save import save_scenario
-    from sim.scenario.workload import check_work
 
     sc = load(scenario)
-    axes = [sweeping.parse_set(text) for text in sets]
-    runs = runs or sc.params.runs
-    check_work([(sc, runs)] * sweeping.grid_size(axes), workers=workers)  # before building it
-    points = sweeping.grid(sc, axes)
-    check_work([(point, runs) for _, point in points], workers=workers)
-    seed = sc.params.seed if seed is None else seed
     out = out or default_out("sweep", sc.name)
-    inputs = scenario_inputs(sc)
-    check_target(out, force, inputs)
-    result = with_progress(quiet, runs * len(points), lambda tick: sweeping.run_sweep(
-        sc, axes, points, runs, seed, workers=workers, progress=tick))
-    table = sweeping.rows(result)
-    manifest = new_manifest("sweep", scenario=sc.name, seed=seed, runs=runs,
-                            scenario_sha256=sc.digest(),
-                            axes={a.path: list(a.values) for a in axes})
-    with atomic_folder(out, force, inputs) as tmp:
-        (tmp / "sweep.csv").write_text(sweeping.sweep_csv(table))
-        save_scenario(sc, tmp)
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-        if not no_figures:
-            from sim.figures.sweep import save_sweep_figures
-
-            with literal_figure_text():
-                save_sweep_figures(result, table, tmp / "figures")
+    result = sim.sweep(sc, sets, runs, seed, workers, out, bar(quiet), force=force,
+                       figures=not no_figures, command=command_line())
     if not quiet:
-        click.echo(sweeping.text_table(result, table))
+        click.echo(sweeping.text_table(result, sweeping.rows(result)))
     click.echo(f"Sweep: {printable(out)}"
                + ("" if no_figures else f"\nFigures: {printable(out / 'figures')}"))
 

@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
-from sim.cli.common import (
-    FORCE,
-    RUNS,
-    SEED,
-    WORKERS,
-    finite,
-    friendly,
-    new_manifest,
-    scenario_inputs,
-    with_progress,
-)
-from sim.errors import ResultsError
+from sim.cli.common import FORCE, RUNS, SEED, WORKERS, bar, command_line, finite, friendly
 from sim.outcomes import SERIES
-from sim.runs.outpaths import default_out
 from sim.scenario.limits import MAX_GENERATIONS
-from sim.scenario.load import Scenario, load
-from sim.scenario.workload import check_work
 from sim.text import printable
 
 _OBSERVED = click.option("--observed", required=True, type=click.Path(path_type=Path),
@@ -32,14 +17,6 @@ _OBSERVED = click.option("--observed", required=True, type=click.Path(path_type=
 _SERIES = click.option("--series", type=click.Choice(SERIES), default="departed",
                        show_default=True, help="The simulated series the values are compared with.")
 _COLUMN = click.option("--column", help="Observed value column [default: the one numeric column].")
-
-
-def _observed(sc: Scenario, path: Path, series: str, column: str | None) -> Any:
-    from sim.fitting.observed import CUMULATIVE, read
-
-    p = sc.params
-    return read(path, p.start, p.horizon_days, column, cumulative=series in CUMULATIVE)
-
 
 
 @click.command("validate")
@@ -67,35 +44,13 @@ def validate_command(source: Path, observed: Path, series: str, column: str | No
     Example:
       sim validate scenarios/historical_2023.toml --observed data/nk2023_arrivals_early.csv
     """
-    from sim.figures.fit import validation_figures
+    import sim
     from sim.fitting import validate as v
-    from sim.runs import folder as results
-    from sim.runs.ensemble import run_ensemble
 
-    if source.is_dir():
-        if runs is not None or seed is not None:
-            raise ResultsError(f"{source}: --runs and --seed apply to a scenario file; a results "
-                               "folder already holds its replications")
-        ens, _ = results.read(source)
-        sc = ens.scenario
-    else:
-        sc = load(source)
-    data = _observed(sc, observed, series, column)
-    out = out or default_out("validation", sc.name)
-    inputs = [source, observed, *([] if source.is_dir() else scenario_inputs(sc))]
-    results.check_target(out, force, inputs)
-    if not source.is_dir():
-        n, s = runs or sc.params.runs, sc.params.seed if seed is None else seed
-        check_work([(sc, n)], workers=workers)
-        ens = with_progress(quiet, n, lambda tick: run_ensemble(sc, n, s, workers=workers,
-                                                                 progress=tick))
-    result = v.validate(ens, data, series)
-    manifest = new_manifest("validation", scenario=sc.name, seed=ens.seed, runs=ens.runs,
-                            scenario_sha256=sc.digest(), observed=str(observed), series=series)
-    v.write(result, ens, out, force, manifest=manifest, inputs=inputs,
-            figures=validation_figures)
+    result = sim.validate(source, observed, series, column, runs, seed, workers, out or True,
+                          bar(quiet), force=force, command=command_line())
     click.echo(v.report(result))
-    click.echo(f"Validation: {printable(out)}")
+    click.echo(f"Validation: {printable(result.folder)}")
 
 
 @click.command("calibrate")
@@ -137,33 +92,15 @@ def calibrate_command(scenario: Path, observed: Path, params: str, keep: float, 
       sim calibrate scenarios/historical_2023.toml --observed data/nk2023_arrivals_early.csv \\
         --params outflow.corridor_capacity_per_hour,world.population_people --runs 4000
     """
-    from sim.figures.fit import calibration_figures
-    from sim.fitting import calibrate as cal
+    import sim
     from sim.fitting import calibrated
     from sim.fitting.validate import report
-    from sim.runs import folder as results
 
-    sc = load(scenario)
-    names = cal.check_params(sc, [p.strip() for p in params.split(",") if p.strip()])
-    cal.check_generations(sc, names, generations)
-    data = _observed(sc, observed, series, column)
-    # the first generation is kept to the end, beside one more and then the predictive runs
-    check_work([(sc, runs)] * (1 + generations) + [(sc, predictive_runs)], workers=workers,
-               kept=3)
-    out = out or default_out("calibration", sc.name)
-    inputs = [observed, *scenario_inputs(sc)]
-    results.check_target(out, force, inputs)
-    seed = sc.params.seed if seed is None else seed
-    fit, prior = with_progress(quiet, runs * (1 + generations), lambda tick: cal.calibrate(
-        sc, data, names, keep, runs, seed, series, generations, workers=workers, progress=tick))
-    manifest = new_manifest("calibration", scenario=sc.name, seed=seed, runs=runs,
-                            scenario_sha256=sc.digest(), observed=str(observed), series=series)
-    _, predictive = calibrated.write(fit, prior, out, predictive_runs, force, workers=workers,
-                                     manifest=manifest, inputs=inputs,
-                                     figures=calibration_figures)
-    click.echo(calibrated.report(fit))
+    done = sim.calibrate(scenario, observed, params, keep, series, column, runs, generations,
+                         predictive_runs, seed, workers, out or True, bar(quiet), force=force,
+                         command=command_line())
+    assert done.predictive is not None and done.folder is not None
+    click.echo(calibrated.report(done.fit))
     click.echo(f"Posterior predictive, {predictive_runs} replications of the calibrated scenario:")
-    click.echo(report(predictive))
-    click.echo(f"Calibration: {printable(out)}")
-
-
+    click.echo(report(done.predictive))
+    click.echo(f"Calibration: {printable(done.folder)}")

@@ -2,36 +2,25 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from sim import __version__
 from sim.cli.common import (
     NO_FIGURES,
     RUNS,
     SEED,
     WORKERS,
-    figure_writer,
+    bar,
+    command_line,
     friendly,
-    new_manifest,
     scenario_and_seed,
-    scenario_inputs,
     scheduler_address,
-    with_progress,
 )
-from sim.errors import ResultsError
-from sim.runs.interrupts import Terminated, is_full, kept, no_space, sigterm_as_ctrl_c, stopped
-from sim.runs.outpaths import default_out
+from sim.errors import RunFailed, RunInterrupted
 from sim.scenario.load import ScenarioError, load
 from sim.text import printable
-
-if TYPE_CHECKING:
-    from sim.runs.checkpoint import Checkpoint
 
 
 @click.command()
@@ -73,89 +62,25 @@ def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int 
       sim run --resume results/mine
       sim run scenarios/baseline.toml --runs 100000 --series quantiles --executor dask
     """
+    import sim
     from sim.analysis.report import table
-    from sim.runs import checkpoint
-    from sim.runs import folder as results
-    from sim.runs.ensemble import chunks, run_ensemble
-    from sim.runs.executors import ExecutorError
-    from sim.scenario import workload
 
-    executor = "dask" if scheduler else executor
-    if resume:
-        if out and out != resume:
-            raise click.UsageError("give --resume DIR or --out DIR, not both")
-        out = resume
-        cp = checkpoint.resume(out, {"seed": seed, "runs": runs, "version": __version__})
-        sc = checkpoint.resume_scenario(cp, scenario)
-        runs, seed, chunk_size = cp.info["runs"], cp.info["seed"], cp.info["chunk_size"]
-        series = series or cp.info["series"]
-    elif scenario is None:
+    if resume and out and out != resume:
+        raise click.UsageError("give --resume DIR or --out DIR, not both")
+    if not resume and scenario is None:
         raise click.UsageError("give a SCENARIO file to run (or --resume DIR)")
-    else:
-        sc = load(scenario)
-    runs = runs or sc.params.runs
-    seed = sc.params.seed if seed is None else seed
-    series = series or "full"
-    workload.check_work([(sc, runs)], series, workers, chunk_size, quantiles_option=True)
-    out = out or default_out("run", sc.name)
-    inputs = scenario_inputs(sc)
-    results.check_target(out, force, inputs)
-    chunk_size = chunks(runs, workers or os.cpu_count() or 1, chunk_size)[0][1]
-    if not resume:
-        try:
-            cp = checkpoint.create(out, {"scenario": sc.name, "scenario_sha256": sc.digest(),
-                                         "seed": seed, "runs": runs, "version": __version__,
-                                         "chunk_size": chunk_size, "series": series}, sc,
-                                    force=force)
-        except OSError as err:
-            if not is_full(err):
-                raise
-            raise ResultsError(f"{no_space(err, out)}; nothing was saved; free space and run "
-                               "the command again") from None
-    began = time.perf_counter()
     try:
-        with sigterm_as_ctrl_c():
-            ens = with_progress(quiet, runs, lambda tick: run_ensemble(
-                sc, runs, seed, executor=executor, workers=workers, progress=tick,
-                series=series, chunk_size=chunk_size, checkpoint=cp, scheduler=scheduler))
-            manifest = new_manifest(
-                "run", scenario=sc.name, seed=seed, runs=runs, scenario_sha256=sc.digest(),
-                executor=executor, workers=workers or os.cpu_count(), scheduler=scheduler,
-                series=series, chunk_size=chunk_size, resumed=bool(resume),
-                wall_time_seconds=round(time.perf_counter() - began, 3))
-            figures = None if no_figures else figure_writer(ens)
-            try:
-                results.write(ens, out, manifest, figures, force=force, inputs=inputs)
-            except OSError as err:
-                if is_full(err):
-                    err.filename = str(out)  # the hidden folder it was writing is gone
-                raise
-    except KeyboardInterrupt as err:
-        code, why = (143, "Terminated") if isinstance(err, Terminated) else (130, "Interrupted")
-        click.echo("\n" + stopped(cp, out, runs, why), err=True)
-        sys.exit(code)
-    except ExecutorError as err:
-        click.echo(f"error: {err}\n" + stopped(cp, out, runs, "Stopped"), err=True)
-        sys.exit(1)
-    except OSError as err:
-        if not is_full(err):
-            _drop_if_empty(cp)
-            raise
-        click.echo(f"error: {no_space(err, out)}; {kept(cp, out, runs)}", err=True)
-        sys.exit(2)
-    except BaseException:
-        _drop_if_empty(cp)
-        raise
-    cp.remove()
+        ens = sim.run(scenario, runs, seed, workers, executor, out or True, bar(quiet),
+                      scheduler=scheduler, series=series, chunk_size=chunk_size, resume=resume,
+                      force=force, figures=not no_figures, command=command_line())
+    except (RunInterrupted, RunFailed) as err:
+        click.echo(err.message, err=True)
+        sys.exit(err.code)
     if not quiet:
-        click.echo(table(ens.rows, sc.params.end_states.labels.model_dump()))
-    click.echo(f"Results: {printable(out)}"
-               + ("" if no_figures else f"\nFigures: {printable(out / 'figures')}"))
-
-
-def _drop_if_empty(cp: Checkpoint) -> None:
-    if not cp.completed():
-        cp.remove()  # nothing worth resuming
+        click.echo(table(ens.rows, ens.scenario.params.end_states.labels.model_dump()))
+    assert ens.folder is not None
+    click.echo(f"Results: {printable(ens.folder)}"
+               + ("" if no_figures else f"\nFigures: {printable(ens.folder / 'figures')}"))
 
 
 @click.command()

@@ -15,7 +15,7 @@ import numpy as np
 from sim.fitting.calibrate import DISTANCE, Calibration
 from sim.fitting.validate import Validation, validate
 from sim.runs.ensemble import Ensemble, run_ensemble
-from sim.runs.folder import atomic_folder
+from sim.runs.folder import write_folder
 from sim.scenario.load import load
 from sim.scenario.posterior import PREFIX
 from sim.text import literal_figure_text, printable, slug
@@ -100,7 +100,9 @@ def write(cal: Calibration, prior_ens: Ensemble, out: Path, predictive_runs: int
     the figures (file name -> figure) from the calibration, the prior and that ensemble."""
     source = Path(cal.scenario.source).resolve()
     scenario_file = f"{slug(cal.scenario.name)}_calibrated.toml"
-    with atomic_folder(out, force, inputs) as folder:
+    made: list[Validation] = []
+
+    def fill(folder: Path) -> None:
         extends = Path(os.path.relpath(source, out.resolve())).as_posix()
         (folder / "posterior.csv").write_text(posterior_csv(cal))
         (folder / scenario_file).write_text(calibrated_toml(cal, extends, "posterior.csv"))
@@ -121,9 +123,10 @@ def write(cal: Calibration, prior_ens: Ensemble, out: Path, predictive_runs: int
             drawn = figures(cal, prior_ens, ens) if figures else {}
         for name, fig in drawn.items():
             fig.savefig(folder / name, dpi=110)
-        if manifest is not None:
-            (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    return out, post
+        made.append(post)
+
+    write_folder(out, {}, manifest, None, force, inputs, fill=fill)
+    return out, made[0]
 
 
 def event_notes(cal: Calibration) -> dict[str, str]:

@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.fitting.observed import CUMULATIVE, Observed
 from sim.runs.ensemble import FAN, Ensemble
-from sim.runs.folder import atomic_folder
+from sim.runs.folder import write_folder
 from sim.text import literal_figure_text, printable
 
 #: The bands of the fan charts: middle 50% and middle 90% of replications.
@@ -39,6 +39,7 @@ class Validation:
     inside: dict[str, tuple[bool, ...]]  # per band, per observed point
     mean_relative_difference: float | None
     timing: dict[str, dict[str, float | None]]  # per fraction: observed, median, low, high (days)
+    folder: Path | None = None  # where it was written, if it was
 
     @property
     def coverage(self) -> dict[str, float]:
@@ -164,11 +165,10 @@ def write(v: Validation, ens: Ensemble, out: Path, force: bool = False,
           figures: Callable[[Validation, Ensemble], Mapping[str, Any]] | None = None) -> Path:
     """validation.json, the figures `figures` draws (file name -> figure; the fan chart with the
     observed points, from the command) and manifest.json."""
-    with atomic_folder(out, force, inputs) as folder:
-        (folder / "validation.json").write_text(json.dumps(v.to_json(), indent=1) + "\n")
+    def draw(folder: Path) -> None:
         with literal_figure_text():
             for name, fig in (figures(v, ens) if figures else {}).items():
                 fig.savefig(folder / name, dpi=110)
-        if manifest is not None:
-            (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    return out
+
+    return write_folder(out, {"validation.json": json.dumps(v.to_json(), indent=1) + "\n"},
+                        manifest, draw if figures else None, force, inputs, figures_in="")

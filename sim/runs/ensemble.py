@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +20,8 @@ from sim.scenario.load import Scenario
 from sim.scenario.workload import chunks, record_times
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from sim.runs.checkpoint import Checkpoint
 
 #: full: every replication's series, (runs, T) each; quantiles: per-time quantiles only.
@@ -47,7 +50,8 @@ class QuantilesOnly(Mapping[str, np.ndarray]):
 @dataclass(frozen=True)
 class Ensemble:
     """Outcomes (one row per replication) and series of one scenario: every replication's
-    (`series`, runs x times, float32), or only per-time quantiles (`quantiles`, levels x times)."""
+    (`series`, runs x times, float32), or only per-time quantiles (`quantiles`, levels x times);
+    `folder`: the results folder it was written to or read from, if any."""
 
     scenario: Scenario
     seed: int
@@ -56,6 +60,7 @@ class Ensemble:
     series: Mapping[str, np.ndarray]
     quantiles: dict[str, np.ndarray] = field(default_factory=dict)
     levels: tuple[float, ...] = ()
+    folder: Path | None = None
 
     @property
     def runs(self) -> int:
@@ -72,6 +77,20 @@ class Ensemble:
         if missing:
             raise ValueError(f"quantiles {missing} were not kept (kept: {list(self.levels)})")
         return self.quantiles[name][[self.levels.index(q) for q in levels]]
+
+    def to_pandas(self) -> pd.DataFrame:
+        """Outcomes and drawn parameters, one row per replication (needs pandas)."""
+        from sim.runs.frames import outcomes_frame
+
+        return outcomes_frame(self.rows)
+
+    def series_frame(self) -> pd.DataFrame:
+        """The series as a long frame: one row per replication (or kept quantile) and record
+        time, with the calendar time and one column per series (needs pandas)."""
+        from sim.runs.frames import series_frame
+
+        return series_frame(self.time_days, self.scenario.params.start, self.series,
+                            self.quantiles, self.levels)
 
 
 def run_chunk(scenario: Scenario, seed: int, start: int,

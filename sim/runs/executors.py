@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import threading
 import time
@@ -17,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from sim.errors import OptionError
 from sim.scenario.load import Scenario
 
 if TYPE_CHECKING:
@@ -32,6 +34,19 @@ WATCH_SECONDS = 0.25
 
 class ExecutorError(RuntimeError):
     """The executor could not run the chunks (no scheduler at the address, a dead worker)."""
+
+
+#: A Dask scheduler's address: [tcp|tls|ws|wss|ucx://]HOST:PORT, HOST a name, IPv4 or [IPv6].
+ADDRESS = re.compile(r"((tcp|tls|ws|wss|ucx)://)?([\w.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})")
+
+
+def address(value: str | None) -> str | None:
+    """Refuse an address Dask cannot parse before anything starts (or is written)."""
+    found = ADDRESS.fullmatch(value) if value is not None else None
+    if value is not None and not (found and 0 < int(found[4]) < 65536):
+        raise OptionError(f"{value!r} is not a scheduler address; write tcp://HOST:PORT, "
+                          "e.g. tcp://10.0.0.5:8786")
+    return value
 
 
 def serial(run: Runner, scenario: Scenario, seed: int,

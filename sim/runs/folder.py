@@ -83,12 +83,36 @@ def atomic_folder(out: Path, force: bool = False,
         raise
 
 
+def write_folder(out: Path, texts: Mapping[str, str], manifest: Mapping[str, Any] | None,
+                 figures: Callable[[Path], object] | None = None, force: bool = False,
+                 inputs: Iterable[Path | str] = (), scenario: Scenario | None = None,
+                 fill: Callable[[Path], object] | None = None, figures_in: str = "figures",
+                 ) -> Path:
+    """The one writer of every output folder: in a hidden sibling, the scenario (with copies of
+    its posterior files), what `fill` writes, the `texts` (file name -> text), manifest.json,
+    then the figures drawn into `figures_in` ("" for the folder itself); then renamed into place,
+    so the folder appears whole or not at all."""
+    with atomic_folder(out, force, inputs) as tmp:
+        if scenario is not None:
+            save_scenario(scenario, tmp)
+        if fill:
+            fill(tmp)
+        for name, text in texts.items():
+            (tmp / name).write_text(text)
+        if manifest is not None:
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+        if figures:
+            (tmp / figures_in).mkdir(exist_ok=True)
+            figures(tmp / figures_in)
+    return out
+
+
 def write(ens: Ensemble, out: Path, manifest: dict[str, Any],
           figures: Callable[[Path], None] | None = None, force: bool = False,
           inputs: Iterable[Path | str] = ()) -> Path:
-    """Write everything to a hidden sibling folder, then rename it into place."""
-    with atomic_folder(out, force, inputs) as tmp:
-        save_scenario(ens.scenario, tmp)
+    """A results folder: scenario, outcomes, series, summary, manifest and figures."""
+
+    def fill(tmp: Path) -> None:
         with (tmp / "outcomes.csv").open("w", newline="") as f:
             write_outcomes(f, ens.rows)
         if ens.quantiles:
@@ -96,12 +120,10 @@ def write(ens: Ensemble, out: Path, manifest: dict[str, Any],
                          {"quantile_levels": np.array(ens.levels)})
         else:
             write_series(tmp / "series.npz", ens.time_days, ens.series)
-        (tmp / "summary.json").write_text(json.dumps(summarise(ens.rows), indent=1) + "\n")
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-        if figures:
-            (tmp / "figures").mkdir()
-            figures(tmp / "figures")
-    return out
+
+    summary = json.dumps(summarise(ens.rows), indent=1) + "\n"
+    return write_folder(out, {"summary.json": summary}, manifest, figures, force, inputs,
+                        scenario=ens.scenario, fill=fill)
 
 
 def _cell(value: Any) -> str:
@@ -204,5 +226,6 @@ def read(folder: Path) -> tuple[Ensemble, dict[str, Any]]:
         raise ResultsError(f"{folder}: a damaged results folder ({type(err).__name__}: {err}); "
                            "run the scenario again") from None
     if levels:  # written by `sim run --series quantiles`: (levels, T) arrays
-        return Ensemble(scenario, seed, time_days, rows, QuantilesOnly(), arrays, levels), manifest
-    return Ensemble(scenario, seed, time_days, rows, arrays), manifest
+        return Ensemble(scenario, seed, time_days, rows, QuantilesOnly(), arrays, levels,
+                        folder), manifest
+    return Ensemble(scenario, seed, time_days, rows, arrays, folder=folder), manifest
