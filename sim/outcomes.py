@@ -65,6 +65,12 @@ REGISTRY = (
             happened="anyone crossed the exit road"),
     Outcome("killed_people", "count", "people killed", "people", "{:,.0f}", False,
             detail="people killed (all causes)"),
+    Outcome("p90_wait_hours", "hours", "90th percentile of waits, hours", "hours", "{:.1f}",
+            True, detail="wait to cross, 90th percentile (of those who crossed)",
+            happened="anyone crossed the exit road"),
+    Outcome("trust_at_end", "amount", "trust at the horizon", "0-1", "{:.2f}", False),
+    Outcome("stayed_people", "count", "people still at home at the horizon", "people",
+            "{:,.0f}", False),
     Outcome("end_state", "state", "end state", "share", "{}", False),
 )
 

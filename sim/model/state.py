@@ -1,0 +1,103 @@
+"""The state between events in closed form, and integer shares taken in proportion.
+
+Between two events supplies fall linearly (everyone inside, residents and those queuing, eats one
+person-day a day), so hunger is piecewise linear in time: 0 while the stock lasts more than
+`comfortable_supply_days`, then rising with slope 1 / comfortable_supply_days, then 1 once the
+stock is gone. Tension relaxes toward `baseline + hunger_weight x hunger(t)` (at most 1; 1 at
+war): a linear ODE with piecewise-linear forcing, solved exactly piece by piece, so the state
+does not depend on how often it is brought up to date. Trust relaxes toward its anchor.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """The constants of the state's motion between events (from the scenario)."""
+
+    baseline: float      # tension's level when fed and at peace
+    weight: float        # how much full hunger adds to it
+    comfortable: float   # days of supply at which nobody is hungry
+    tension_rate: float  # ln 2 / half-life, per day
+    trust_rate: float
+
+    def hunger(self, supplies: float, inside: float) -> float:
+        """How short of supplies the people inside are: 0 fed, 1 nothing left."""
+        if inside <= 0:
+            return 0.0
+        return 1.0 - min(1.0, max(0.0, supplies) / inside / self.comfortable)
+
+    def target(self, supplies: float, inside: float) -> float:
+        """The level tension relaxes toward at peace, with this stock and this many inside."""
+        return min(1.0, self.baseline + self.weight * self.hunger(supplies, inside))
+
+    def tension(self, tension: float, dt: float, supplies: float, inside: float,
+                at_war: bool) -> float:
+        """Tension `dt` days on, exactly, from `tension` with this stock and this many inside."""
+        rate = self.tension_rate
+        if at_war or inside <= 0:
+            target = 1.0 if at_war else min(1.0, self.baseline)
+            return target + (tension - target) * math.exp(-dt * rate)
+        # the forcing's corners: the stock falls to `comfortable` days, then to nothing; and
+        # (if the target reaches 1 on the way) the day it does
+        fed_until = supplies / inside - self.comfortable
+        corners = [fed_until, supplies / inside]
+        if self.weight > 0 and self.baseline + self.weight > 1.0:
+            corners.append(fed_until + self.comfortable * (1.0 - self.baseline) / self.weight)
+        t = 0.0
+        g0 = self.target(supplies, inside)
+        for corner in [*sorted(c for c in corners if 0.0 < c < dt), dt]:
+            length = corner - t
+            if length <= 0.0:
+                continue
+            g1 = self.target(supplies - inside * corner, inside)
+            decay = math.exp(-length * rate)
+            # dT/dt = k (g(t) - T) with g linear from g0 to g1 over the piece
+            tension = g1 + (tension - g0) * decay - (g1 - g0) / (length * rate) * -math.expm1(
+                -length * rate)
+            t, g0 = corner, g1
+        return tension
+
+    def trust(self, trust: float, anchor: float, dt: float) -> float:
+        """Trust `dt` days on, relaxing toward its anchor (constant between events)."""
+        return anchor + (trust - anchor) * math.exp(-dt * self.trust_rate)
+
+    def series(self, at: Any, dt: np.ndarray) -> dict[str, np.ndarray]:
+        """Tension, trust and hunger `dt` days after snapshots `at` (columns by name), in the
+        arithmetic of `World.advance`: a series value is what the state would be then."""
+        inside = at.residents + at.waiting
+        stock = np.maximum(0.0, at.supplies_person_days - inside * dt)
+        return {
+            "tension": np.array([self.tension(*row) for row in zip(
+                at.tension.tolist(), dt.tolist(), at.supplies_person_days.tolist(),
+                inside.tolist(), (at.at_war > 0).tolist(), strict=True)], dtype=float),
+            "trust": np.array([self.trust(*row) for row in zip(
+                at.trust.tolist(), at.trust_anchor.tolist(), dt.tolist(), strict=True)],
+                dtype=float),
+            "hunger": np.array([self.hunger(s, n) for s, n in zip(
+                stock.tolist(), inside.tolist(), strict=True)], dtype=float),
+        }
+
+
+def apportion(total: int, counts: Sequence[int]) -> list[int]:
+    """`total` people taken from groups in proportion to their sizes, in whole people (largest
+    remainder, ties to the earlier group); all of them when `total` is at least their sum."""
+    whole = sum(counts)
+    if total >= whole:
+        return list(counts)
+    if total <= 0:
+        return [0] * len(counts)
+    taken = [total * c // whole for c in counts]
+    short = total - sum(taken)
+    if short:
+        order = sorted(range(len(counts)), key=lambda i: -(total * counts[i] % whole))
+        for i in order[:short]:
+            taken[i] += 1
+    return taken
