@@ -14,13 +14,14 @@ from sim.runs.stats import present
 #: How a value is shown: decimals, unit of a difference, and whether it is a share (0-1).
 FORMATS = {"share": (0, "points", True), "days": (1, "days", False),
            "hours": (1, "hours", False), "people": (0, "", False), "incidents": (1, "", False),
-           "rounds": (1, "", False), "issues": (1, "", False)}
+           "rounds": (1, "", False), "issues": (1, "", False), "0-1": (2, "", False)}
 
 #: The outcomes compared, in the order of a comparison (labels and units from the registry).
 COMPARED = ("ceasefire_collapsed", "collapse_day", "incidents", "casualties", "killed_people",
             "agreement", "agreement_day", "talks_broken", "rounds_held", "issues_settled",
             "departed_share", "departed_people", "day_half_departed", "day_90pct_departed",
-            "peak_departures_per_day", "max_waiting_people", "mean_wait_hours")
+            "peak_departures_per_day", "max_waiting_people", "mean_wait_hours",
+            "p90_wait_hours", "stayed_people", "trust_at_end")
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ class World:
         self.incident_times: list[float] = []
         self.queue: deque[list[float]] = deque()  # cohorts [joined_day, people], first come first
         self.crossings: list[tuple[float, int, float]] = []  # (day, people, summed wait days)
-        self.waits: list[tuple[float, int]] = []  # (wait days, people) of each cohort's crossing
+        self.waits: list[tuple[float, float, int]] = []  # (day, wait days, people) per cohort
         self.snapshots: list[tuple[float, ...]] = []
         self._last = 0.0
         self.relax = Relaxation(w.tension_baseline, p.supplies.hunger_tension_weight,
@@ -212,7 +212,7 @@ class World:
             cohort = self.queue[0]
             n = left if left < cohort[1] else int(cohort[1])
             waited += n * (now - cohort[0])
-            self.waits.append((now - cohort[0], n))
+            self.waits.append((now, now - cohort[0], n))
             cohort[1] -= n
             left -= n
             if cohort[1] == 0:
