@@ -42,26 +42,28 @@ class Relaxation:
                 at_war: bool) -> float:
         """Tension `dt` days on, exactly, from `tension` with this stock and this many inside."""
         rate = self.tension_rate
-        if at_war or inside <= 0:
-            target = 1.0 if at_war else min(1.0, self.baseline)
+        if at_war or inside <= 0 or supplies - inside * dt >= inside * self.comfortable \
+                or supplies <= 0.0:  # a constant target: at war, nobody inside, fed or starving
+            target = 1.0 if at_war else self.target(supplies, inside)
             return target + (tension - target) * math.exp(-dt * rate)
         # the forcing's corners: the stock falls to `comfortable` days, then to nothing; and
         # (if the target reaches 1 on the way) the day it does
-        fed_until = supplies / inside - self.comfortable
-        corners = [fed_until, supplies / inside]
-        if self.weight > 0 and self.baseline + self.weight > 1.0:
-            corners.append(fed_until + self.comfortable * (1.0 - self.baseline) / self.weight)
-        t = 0.0
-        g0 = self.target(supplies, inside)
-        for corner in [*sorted(c for c in corners if 0.0 < c < dt), dt]:
+        days, c, b, w = supplies / inside, self.comfortable, self.baseline, self.weight
+        ceiling = days - c + c * (1.0 - b) / w if w > 0 and b + w > 1.0 else -1.0
+        corners = [x for x in (days - c, days, ceiling) if 0.0 < x < dt]
+        if len(corners) > 1:
+            corners.sort()
+        corners.append(dt)
+        t, g0 = 0.0, min(1.0, b + w * (1.0 - min(1.0, days / c)))
+        for corner in corners:
             length = corner - t
             if length <= 0.0:
                 continue
-            g1 = self.target(supplies - inside * corner, inside)
-            decay = math.exp(-length * rate)
+            left = days - corner  # days of stock left then
+            g1 = min(1.0, b + w * (1.0 - (min(1.0, left / c) if left > 0.0 else 0.0)))
+            x = length * rate
             # dT/dt = k (g(t) - T) with g linear from g0 to g1 over the piece
-            tension = g1 + (tension - g0) * decay - (g1 - g0) / (length * rate) * -math.expm1(
-                -length * rate)
+            tension = g1 + (tension - g0) * math.exp(-x) + (g1 - g0) / x * math.expm1(-x)
             t, g0 = corner, g1
         return tension
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from itertools import chain
 from typing import Generic, NamedTuple, TypeVar
@@ -108,7 +109,8 @@ class World:
         inside = self.residents + self.waiting
         supplies = self.supplies_person_days
         self.tension = self.relax.tension(self.tension, dt, supplies, inside, self.at_war)
-        self.trust = self.relax.trust(self.trust, self.trust_anchor, dt)
+        anchor = self.trust_anchor
+        self.trust = anchor + (self.trust - anchor) * math.exp(-dt * self.relax.trust_rate)
         left = supplies - inside * dt
         self.supplies_person_days = left if left > 0.0 else 0.0
         self._last = now
