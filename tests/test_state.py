@@ -106,7 +106,8 @@ def test_evacuations_take_stayers_in_proportion():
 def _queue(world: World, cohorts: list[tuple[float, int]]) -> None:
     env = world.env
     for day, people in cohorts:
-        env.run(until=day)
+        if day > env.now:
+            env.run(until=day)
         world.advance(day)
         world.join_queue(people)
 
@@ -136,3 +137,10 @@ def test_a_blast_with_a_long_queue_kills_some_who_wait():
     assert s["waiting"][blast - 1] - s["waiting"][blast] == round(1_000 * queued / inside)
     assert s["killed"][blast] == 1_000
     assert np.all(s["residents"] + s["waiting"] + s["departed"] + s["killed"] == 10_000)
+
+
+def test_everyone_inside_eats_those_queuing_too():
+    world = _world()
+    _queue(world, [(0.0, 4_000)])
+    world.advance(1.0)
+    assert world.supplies_person_days == pytest.approx(180_000 - 10_000, rel=1e-12)
