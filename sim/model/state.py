@@ -72,20 +72,28 @@ class Relaxation:
         return anchor + (trust - anchor) * math.exp(-dt * self.trust_rate)
 
     def series(self, at: Any, dt: np.ndarray) -> dict[str, np.ndarray]:
-        """Tension, trust and hunger `dt` days after snapshots `at` (columns by name), in the
-        arithmetic of `World.advance`: a series value is what the state would be then."""
-        inside = at.residents + at.waiting
-        stock = np.maximum(0.0, at.supplies_person_days - inside * dt)
-        return {
-            "tension": np.array([self.tension(*row) for row in zip(
-                at.tension.tolist(), dt.tolist(), at.supplies_person_days.tolist(),
-                inside.tolist(), (at.at_war > 0).tolist(), strict=True)], dtype=float),
-            "trust": np.array([self.trust(*row) for row in zip(
-                at.trust.tolist(), at.trust_anchor.tolist(), dt.tolist(), strict=True)],
-                dtype=float),
-            "hunger": np.array([self.hunger(s, n) for s, n in zip(
-                stock.tolist(), inside.tolist(), strict=True)], dtype=float),
-        }
+        """Tension, trust and hunger `dt` days after snapshots `at` (columns by name), as
+        `World.advance` would bring them: the piecewise solution where hunger moves, the same
+        arithmetic in arrays where the target is constant (most rows)."""
+        inside, supplies = at.residents + at.waiting, at.supplies_person_days
+        war = at.at_war > 0
+        stock = np.maximum(0.0, supplies - inside * dt)
+        target = np.where(war, 1.0, np.minimum(1.0, self.baseline + self.weight * self._hunger(
+            supplies, inside)))
+        tension = target + (at.tension - target) * np.exp(-dt * self.tension_rate)
+        moving = ~war & (inside > 0) & (supplies > 0) & (stock < inside * self.comfortable)
+        for i in np.flatnonzero(moving).tolist():
+            tension[i] = self.tension(float(at.tension[i]), float(dt[i]), float(supplies[i]),
+                                      float(inside[i]), False)
+        return {"tension": tension,
+                "trust": at.trust_anchor + (at.trust - at.trust_anchor) * np.exp(
+                    -dt * self.trust_rate),
+                "hunger": self._hunger(stock, inside)}
+
+    def _hunger(self, supplies: np.ndarray, inside: np.ndarray) -> np.ndarray:
+        days = np.divide(np.maximum(0.0, supplies), inside, out=np.full_like(supplies, np.inf),
+                         where=inside > 0)
+        return 1.0 - np.minimum(1.0, days / self.comfortable)
 
 
 def apportion(total: int, counts: Sequence[int]) -> list[int]:
