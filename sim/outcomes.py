@@ -73,6 +73,11 @@ REGISTRY = (
             happened="anyone crossed the exit road"),
     Outcome("killed_people", "count", "people killed", "people", "{:,.0f}", False,
             detail="people killed (all causes)"),
+    Outcome("p90_wait_hours", "hours", "90th percentile of waits, hours", "hours", "{:.1f}",
+            True, detail="wait to cross, 90th percentile (of those who crossed)"),
+    Outcome("trust_at_end", "amount", "trust at the horizon", "0-1", "{:.2f}", False),
+    Outcome("stayed_people", "count", "people still at home at the horizon", "people",
+            "{:,.0f}", False),
     Outcome("end_state", "state", "end state", "share", "{}", False),
 )
 
@@ -108,7 +113,7 @@ SHOWN: dict[str, tuple[str, ...]] = {
                 "killed_people", "agreement", "agreement_day", "talks_broken", "rounds_held",
                 "issues_settled", "departed_share", "departed_people", "day_half_departed",
                 "day_90pct_departed", "peak_departures_per_day", "max_waiting_people",
-                "mean_wait_hours"),
+                "mean_wait_hours", "p90_wait_hours", "stayed_people", "trust_at_end"),
     # sweep.csv, in this order after the end states
     "sweep": ("ceasefire_collapsed", "collapse_day", "incidents", "casualties", "killed_people",
               "agreement", "agreement_day", "talks_broken", "rounds_held", "departed_share",

@@ -38,7 +38,10 @@ def parameters(draw):
                     "corridor_capacity_per_hour": draw(st.floats(1, 2000)),
                     "corridor_open": draw(st.booleans()),
                     "base_hazard_per_day": draw(rate), "neighbours_hazard_per_day": draw(rate),
-                    "distrust_hazard_per_day": draw(rate)},
+                    "distrust_hazard_per_day": draw(rate),
+                    "hazard_heterogeneity": draw(st.floats(0.05, 50)),
+                    "frailty_classes": draw(st.integers(1, 16)),
+                    "mode": draw(st.sampled_from(["households", "queue"]))},
         "supplies": {"convoys_per_day": draw(rate), "hunger_tension_weight": draw(share)},
         "events": [{"name": f"event {i}", "day": draw(st.floats(0, 14.9)),
                     "evacuate_people": draw(st.integers(0, 5000)),
@@ -77,3 +80,5 @@ def test_population_is_conserved_and_nothing_goes_negative(overrides, seed):
     assert out["departed_people"] == s["departed"][-1]
     assert out["casualties"] >= out["killed_people"] - sum(
         e["killed_people"] for e in overrides["events"])
+    assert 0 <= out["stayed_people"] == s["residents"][-1]
+    assert 0 <= out["trust_at_end"] <= 1

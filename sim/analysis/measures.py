@@ -14,7 +14,7 @@ from sim.runs.stats import present
 #: How a value is shown: decimals, unit of a difference, and whether it is a share (0-1).
 FORMATS = {"share": (0, "points", True), "days": (1, "days", False),
            "hours": (1, "hours", False), "people": (0, "", False), "incidents": (1, "", False),
-           "rounds": (1, "", False), "issues": (1, "", False)}
+           "rounds": (1, "", False), "issues": (1, "", False), "0-1": (2, "", False)}
 
 @dataclass(frozen=True)
 class Measure:

@@ -10,16 +10,19 @@ import simpy
 from numpy.random import Generator
 from simpy.events import Timeout
 
+from sim.model.frailty import frailties
+from sim.model.state import apportion
 from sim.model.world import World
 from sim.scenario.params import OutflowParams
 
 
 def hazard_per_day(p: OutflowParams, world: World) -> float:
-    """Each undecided household's rate of deciding to leave, from fear, hunger, distrust and
-    the share of people already gone or queuing. An exponent above 1 makes fear, hunger and
-    distrust matter mostly when they are high (people tolerate moderate levels)."""
+    """A household's rate of deciding to leave (frailty 1), from fear, hunger, distrust and the
+    share of the population already gone (departed, not queuing). An exponent above 1 makes
+    fear, hunger and distrust matter mostly when they are high (people tolerate moderate
+    levels); the default 1 is MODEL's linear hazard."""
     k = p.hazard_exponent
-    gone = (world.departed + world.waiting) / world.population
+    gone = world.departed / world.population
     return (p.base_hazard_per_day + p.tension_hazard_per_day * world.tension ** k
             + p.hunger_hazard_per_day * world.hunger() ** k
             + p.distrust_hazard_per_day * (1 - world.trust) ** k
@@ -28,22 +31,43 @@ def hazard_per_day(p: OutflowParams, world: World) -> float:
 
 def decisions(env: simpy.Environment, p: OutflowParams, rng: Generator,
               world: World) -> Process[simpy.Event, object, None]:
-    """Every decision step, a binomial number of undecided households decide to leave."""
+    """Every decision step, in each frailty class, a binomial number of its undecided households
+    decide to leave (one draw per class per step, in class order, whatever the state, so what-ifs
+    share their random numbers). People killed or evacuated leave the classes in proportion."""
+    if p.mode == "queue":
+        yield from everyone_at_once(env, world)
+        return
     step = p.decision_step_hours / 24
-    stayers = round(world.population * p.stayer_share)
     size = p.household_size_people
+    frailty = frailties(p.hazard_heterogeneity, p.frailty_classes)
+    each, extra = divmod(world.residents - world.stayers, len(frailty))  # equal-sized classes
+    undecided = [each + (j < extra) for j in range(len(frailty))]
     while True:
         yield Timeout(env, step)
         world.advance(env.now)
-        movable = world.residents - stayers
-        households = int(movable // size) if movable > 0 else 0
-        if households == 0:
-            continue
-        chance = 1.0 - math.exp(-hazard_per_day(p, world) * step)
-        deciders = int(rng.binomial(households, chance))
-        people = min(movable, round(deciders * size))
-        if people:
-            world.join_queue(people)
+        lost = sum(undecided) - max(0, world.residents - world.stayers)
+        if lost > 0:  # killed or evacuated since the last step
+            undecided = [n - k for n, k in zip(undecided, apportion(lost, undecided), strict=True)]
+        hazard = hazard_per_day(p, world) * step if sum(undecided) >= size else 0.0
+        joined = 0
+        for j, f in enumerate(frailty):
+            households = int(undecided[j] // size)
+            deciders = int(rng.binomial(households, 1.0 - math.exp(-f * hazard))) \
+                if households else 0
+            people = min(undecided[j], round(deciders * size))
+            undecided[j] -= people
+            joined += people
+        if joined:
+            world.join_queue(joined)
+
+
+def everyone_at_once(env: simpy.Environment, world: World) -> Process[simpy.Event, object, None]:
+    """The null model: everyone but the stayers decides the moment the corridor is open."""
+    while not world.corridor_open:
+        yield world.corridor_changed
+    world.advance(env.now)
+    if world.residents > world.stayers:
+        world.join_queue(world.residents - world.stayers)
 
 
 #: The shortest slice of crossing time: far above the clock's rounding at any horizon.

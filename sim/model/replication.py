@@ -64,6 +64,20 @@ def _first_reaching(times: np.ndarray, values: np.ndarray, level: float) -> floa
     return round(float(times[hit[0]]), 6) if hit.size else None
 
 
+def _p90_wait_hours(waits: list[tuple[float, float, int]]) -> float | None:
+    """The wait at least 90% of those who crossed did not exceed (person-weighted, the smallest
+    such wait); None when nobody crossed."""
+    total = sum(n for _, _, n in waits)
+    if not total:
+        return None
+    seen = 0
+    for wait, n in sorted((w, n) for _, w, n in waits):  # noqa: B007 (the last is the answer)
+        seen += n
+        if seen >= 0.9 * total:
+            break
+    return 24 * wait
+
+
 def summarise(p: ScenarioParams, world: World, log: list[Record],
               table: np.ndarray | None = None) -> dict[str, Any]:
     """The outcomes of MODEL.md; times of things that never happened are None (censored)."""
@@ -101,5 +115,8 @@ def summarise(p: ScenarioParams, world: World, log: list[Record],
         "max_waiting_people": int(snaps.waiting.max()),
         "mean_wait_hours": 24 * sum(c[2] for c in world.crossings) / crossed if crossed else None,
         "killed_people": world.killed,
+        "p90_wait_hours": _p90_wait_hours(world.waits),
+        "trust_at_end": float(world.trust),
+        "stayed_people": world.residents,
         "end_state": end,
     }

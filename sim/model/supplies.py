@@ -15,7 +15,8 @@ def supplies(env: simpy.Environment, p: SuppliesParams, rng: Generator, world: W
              log: list[Record]) -> Process[simpy.Event, object, None]:
     """Convoys arrive as a Poisson process; one that finds the road shut or war resumed turns back.
 
-    Consumption (one person-day per person inside per day) is continuous and kept by the World."""
+    Consumption (one person-day a day for everyone inside, residents and those queuing to
+    leave) is continuous and kept by the World."""
     if p.convoys_per_day <= 0:
         return
     while True:

@@ -10,6 +10,7 @@ from typing import Generic, NamedTuple, TypeVar
 import numpy as np
 import simpy
 
+from sim.model.state import Relaxation, apportion
 from sim.scenario.params import ScenarioParams
 
 LN2 = 0.6931471805599453
@@ -64,6 +65,7 @@ class World:
         self.env = env
         self.population = round(w.population_people)
         self.residents = self.population
+        self.stayers = round(self.residents * p.outflow.stayer_share)  # residents who never leave
         self.waiting = self.departed = self.killed = 0
         self.tension = w.tension
         self.trust = w.trust
@@ -80,13 +82,12 @@ class World:
         self.incident_times: list[float] = []
         self.queue: deque[list[float]] = deque()  # cohorts [joined_day, people], first come first
         self.crossings: list[tuple[float, int, float]] = []  # (day, people, summed wait days)
+        self.waits: list[tuple[float, float, int]] = []  # (day, wait days, people) per cohort
         self.snapshots: list[tuple[float, ...]] = []
         self._last = 0.0
-        self._tension_baseline = w.tension_baseline
-        self._tension_rate = LN2 / w.tension_half_life_days
-        self._trust_rate = LN2 / w.trust_half_life_days
-        self._hunger_weight = p.supplies.hunger_tension_weight
-        self._comfortable_days = p.supplies.comfortable_supply_days
+        self.relax = Relaxation(w.tension_baseline, p.supplies.hunger_tension_weight,
+                                p.supplies.comfortable_supply_days,
+                                LN2 / w.tension_half_life_days, LN2 / w.trust_half_life_days)
         (self.agreement, self.talks_broken, self.ceasefire_collapsed, self.round_called,
          self.corridor_changed, self.people_joined) = (env.event() for _ in range(6))
         self.snapshot()
@@ -97,30 +98,19 @@ class World:
         return self.residents + self.waiting
 
     def hunger(self) -> float:
-        """How short of supplies the people inside are: 0 fed, 1 nothing left."""
-        inside = self.residents + self.waiting
-        return 1.0 - min(1.0, self.supplies_person_days / inside / self._comfortable_days) \
-            if inside else 0.0
+        """How short of supplies everyone inside (residents and those queuing) is: 0 to 1."""
+        return self.relax.hunger(self.supplies_person_days, self.residents + self.waiting)
 
     def advance(self, now: float) -> None:
-        """Relax tension and trust toward their targets, consume supplies up to `now` (hot)."""
+        """Bring tension, trust and supplies (eaten by all inside) to `now`, exactly (hot)."""
         dt = now - self._last
         if dt <= 0:
             return
         inside = self.residents + self.waiting
         supplies = self.supplies_person_days
-        if self.at_war:
-            target = 1.0
-        else:
-            fed = supplies / inside / self._comfortable_days if inside else 1.0
-            target = self._tension_baseline
-            if fed < 1.0:
-                target += self._hunger_weight * (1.0 - fed)
-            if target > 1.0:
-                target = 1.0
-        self.tension = target + (self.tension - target) * math.exp(-dt * self._tension_rate)
-        trust = self.trust_anchor
-        self.trust = trust + (self.trust - trust) * math.exp(-dt * self._trust_rate)
+        self.tension = self.relax.tension(self.tension, dt, supplies, inside, self.at_war)
+        anchor = self.trust_anchor
+        self.trust = anchor + (self.trust - anchor) * math.exp(-dt * self.relax.trust_rate)
         left = supplies - inside * dt
         self.supplies_person_days = left if left > 0.0 else 0.0
         self._last = now
@@ -147,15 +137,30 @@ class World:
         self.shift("trust_anchor", delta)
 
     def kill(self, people: int, casualties: int = 0) -> int:
-        """Remove up to `people` residents as killed, of `casualties` counted; returns how many."""
+        """Kill up to `people` of those inside, of `casualties` counted; returns how many.
+
+        Violence does not choose: stayers, other residents and each cohort queuing lose people
+        in proportion to their numbers (whole people)."""
         self.casualties += casualties
-        n = min(people, self.residents)
-        self.residents, self.killed = self.residents - n, self.killed + n
+        stayers, others, queued = apportion(
+            people, [self.stayers, self.residents - self.stayers, self.waiting])
+        if queued:
+            for cohort, lost in zip(list(self.queue), apportion(
+                    queued, [int(c[1]) for c in self.queue]), strict=True):
+                cohort[1] -= lost
+            self.queue = deque(c for c in self.queue if c[1] > 0)
+        n = stayers + others + queued
+        self.stayers -= stayers
+        self.residents, self.waiting = self.residents - stayers - others, self.waiting - queued
+        self.killed += n
         return n
 
     def evacuate(self, people: int) -> int:
-        """Move up to `people` residents out directly (organised evacuation)."""
-        n = min(people, self.residents)
+        """Move up to `people` residents out directly (organised evacuation), stayers among
+        them in proportion (an evacuation takes the wounded and children, stayers or not)."""
+        stayers, others = apportion(people, [self.stayers, self.residents - self.stayers])
+        n = stayers + others
+        self.stayers -= stayers
         self.residents, self.departed = self.residents - n, self.departed + n
         return n
 
@@ -209,6 +214,7 @@ class World:
             cohort = self.queue[0]
             n = left if left < cohort[1] else int(cohort[1])
             waited += n * (now - cohort[0])
+            self.waits.append((now, now - cohort[0], n))
             cohort[1] -= n
             left -= n
             if cohort[1] == 0:
@@ -231,20 +237,8 @@ class World:
         at = columns(s[np.searchsorted(s[:, 0], times + AT_TIME * np.maximum(times, 1.0),
                                        side="right") - 1])
         dt = times - at.time_days  # at or above 0 but for a few rounding steps (AT_TIME)
-        inside = at.residents + at.waiting
-        # the tension target as `advance` worked it out at each snapshot, in the same arithmetic
-        held = np.divide(at.supplies_person_days, inside, out=np.full_like(inside, np.inf),
-                         where=inside > 0)
-        hunger_then = 1.0 - np.minimum(1.0, held / self._comfortable_days)
-        target = np.where(at.at_war > 0, 1.0, np.minimum(
-            1.0, self._tension_baseline + self._hunger_weight * hunger_then))
-        supplies = np.maximum(0.0, at.supplies_person_days - inside * dt)
-        days = np.divide(supplies, inside, out=np.full_like(supplies, np.inf), where=inside > 0)
         return {
-            "tension": target + (at.tension - target) * np.exp(-dt * self._tension_rate),
-            "trust": at.trust_anchor
-            + (at.trust - at.trust_anchor) * np.exp(-dt * self._trust_rate),
-            "hunger": 1.0 - np.minimum(1.0, days / self._comfortable_days),
+            **self.relax.series(at, dt),
             "residents": at.residents, "waiting": at.waiting, "departed": at.departed,
             "killed": at.killed, "incidents": at.incidents, "issues_settled": at.issues_settled,
         }

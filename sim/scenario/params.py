@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
@@ -102,6 +103,10 @@ class OutflowParams(Strict):
     distrust_hazard_per_day: NonNegative = 0.05
     neighbours_hazard_per_day: NonNegative = 0.2
     hazard_exponent: Annotated[float, Field(ge=1)] = 1
+    # gamma shape of each household's hazard multiplier (mean 1); inf: all alike (v1)
+    hazard_heterogeneity: Annotated[float, Field(gt=0, allow_inf_nan=True)] = math.inf
+    frailty_classes: Annotated[int, Field(ge=1, le=256)] = 8  # equal-probability gamma classes
+    mode: Literal["households", "queue"] = "households"  # queue: the null model, all leave at once
 
 
 class SuppliesParams(Strict):
