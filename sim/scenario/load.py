@@ -8,6 +8,7 @@ import functools
 import hashlib
 import math
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -48,14 +49,18 @@ class Scenario:
                 f"{events} event{'' if events == 1 else 's'}, {uncertain} uncertain "
                 f"parameter{'' if uncertain == 1 else 's'})")
 
-    def draw(self, rng: Generator) -> tuple[ScenarioParams, dict[str, Any]]:
-        """One replication's parameters: every distribution sampled, in path order."""
+    def draw(self, rng: Generator | Callable[[str], Generator]
+             ) -> tuple[ScenarioParams, dict[str, Any]]:
+        """One replication's parameters, in path order, from one stream or the stream of each
+        key (a path, or `posterior:<file name>` for a posterior file's joint draws)."""
         if not self.distributions:
             return self.params, {}
         drawn: dict[str, Any] = {}
         rows: dict[str, int] = {}  # one row per posterior file: its parameters are drawn jointly
         for path, integer in self._draw_plan:
-            value = self.distributions[path].sample(rng, rows)
+            d = self.distributions[path]
+            key = f"posterior:{Path(d.args[0]).name}" if d.form == "posterior" else path
+            value = d.sample(rng if isinstance(rng, Generator) else rng(key), rows)
             if integer and not isinstance(value, bool):
                 value = round(value)
             drawn[path] = value
