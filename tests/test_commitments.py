@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sim.model import run_replication
-from sim.scenario import load
+from sim.scenario import from_tree, load
 
 from conftest import ROOT, scenario
 
@@ -93,3 +93,15 @@ def test_fixing_one_distribution_leaves_the_other_draws_unchanged():
     # and the draws are not all the same stream: two parameters with one distribution differ
     p = run_replication(base, 0, 2023).parameters
     assert p["outflow.tension_hazard_per_day"] != p["outflow.distrust_hazard_per_day"]
+
+
+def test_the_order_of_the_agenda_in_the_file_does_not_change_results():
+    # a saved scenario writes the issues given as tables after those given as numbers
+    base = load(ROOT / "scenarios" / "baseline.toml")
+    issues = base.raw["negotiation"]["issues"]
+    tree = {**base.raw, "negotiation": {**base.raw["negotiation"],
+                                        "issues": dict(reversed(list(issues.items())))}}
+    reordered = from_tree(tree)
+    assert list(reordered.params.negotiation.issues) != list(base.params.negotiation.issues)
+    for k in range(3):
+        assert run_replication(base, k, 5).outcomes == run_replication(reordered, k, 5).outcomes
