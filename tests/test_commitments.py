@@ -102,6 +102,6 @@ def test_the_order_of_the_agenda_in_the_file_does_not_change_results():
     tree = {**base.raw, "negotiation": {**base.raw["negotiation"],
                                         "issues": dict(reversed(list(issues.items())))}}
     reordered = from_tree(tree)
-    assert list(reordered.params.negotiation.issues) != list(base.params.negotiation.issues)
+    assert list(tree["negotiation"]["issues"]) != list(base.raw["negotiation"]["issues"])
     for k in range(3):
         assert run_replication(base, k, 5).outcomes == run_replication(reordered, k, 5).outcomes

@@ -21,7 +21,7 @@ def negotiation(env: simpy.Environment, p: NegotiationParams, rng: Generator, wo
     says what full-strength peacekeeping is); a breakdown lowers it."""
     if not p.talks_held:
         return
-    names = sorted(p.issues)  # in name order: a saved scenario writes tables after numbers
+    names = list(p.issues)  # in name order (NegotiationParams)
     gaps = np.array([p.issues[n].gap for n in names], dtype=float)
     guarantee = np.array([p.issues[n].guarantee for n in names], dtype=bool)
     settled = gaps < p.settle_gap

@@ -87,7 +87,8 @@ class NegotiationParams(Strict):
     @field_validator("issues", mode="before")
     @classmethod
     def _gaps_or_tables(cls, issues: Any) -> Any:
-        """An issue is a gap (a number) or a table `{ gap = 0.7, guarantee = true }`."""
+        """An issue is a gap (a number) or a table `{ gap = 0.7, guarantee = true }`; the agenda
+        is kept in name order, so the results and stories do not depend on how it is written."""
         if not isinstance(issues, dict):
             return issues
         out = {}
@@ -99,7 +100,7 @@ class NegotiationParams(Strict):
                 raise ValueError(f"issue {name!r}: write a gap between 0 and 1 (e.g. 0.7) or a "
                                  "table { gap = 0.7, guarantee = true }")
             out[name] = value
-        return out
+        return dict(sorted(out.items()))  # name order: a saved file writes tables after numbers
 
     @model_validator(mode="after")
     def _agenda(self) -> NegotiationParams:
