@@ -37,6 +37,20 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
      ("world.tensions", "unknown key", "tension_baseline")),
     ("unknown-in-event", EXT + '[[events]]\nname = "x"\nday = 1\nsett = { trust = 0.5 }\n',
      ("events.1.sett", "'x'", "unknown key", "evacuate_people")),
+    # issues on the agenda: a gap or a table { gap, guarantee }
+    ("issue-as-text", EXT + '[negotiation.issues]\namnesty = "far"\n',
+     ("negotiation.issues", "'amnesty'", "{ gap = 0.7, guarantee = true }")),
+    ("issue-unknown-key", EXT + "[negotiation.issues]\namnesty.guaranteed = true\n",
+     ("negotiation.issues", "'amnesty'", "{ gap = 0.7, guarantee = true }")),
+    ("issue-gap-above-one", EXT + "[negotiation.issues]\namnesty.gap = 1.5\n",
+     ("negotiation.issues.amnesty.gap", "less than or equal to 1")),
+    ("issue-guarantee-not-bool", EXT + "[negotiation.issues]\namnesty.guarantee = 1\n",
+     ("negotiation.issues.amnesty.guarantee", "boolean")),
+    # timeline incidents
+    ("casualties-without-incident", EXT + '[[events]]\nname = "x"\nday = 1\ncasualties = 3\n',
+     ("events.1", "incident = true")),
+    ("fewer-casualties-than-killed", EXT + '[[events]]\nname = "x"\nday = 1\nincident = true\n'
+     "casualties = 3\nkilled_people = 5\n", ("events.1", "killed_people")),
     # wrong types
     ("string-for-number", EXT + 'horizon_days = "thirty"\n',
      ("horizon_days", "valid number", "'thirty'")),

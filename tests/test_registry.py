@@ -104,8 +104,8 @@ def test_comparisons_use_the_registry_words_and_units() -> None:
 # A new outcome, added the way a newcomer would: one entry in the registry (and its name in the
 # places that show it) and its value computed by the model. Nothing else is touched, so every
 # layer must find it by reading the registry when it runs.
-STAYED = Outcome("stayed_people", "count", "people who stayed at home", "people", "{:,.0f}",
-                 False, detail="people who stayed (by the horizon)")
+STAYED = Outcome("not_departed_people", "count", "people who never crossed", "people",
+                 "{:,.0f}", False, detail="people who never crossed (by the horizon)")
 ANYONE = Outcome("anyone_left", "boolean", "anyone left", "share", "{:.0%}", False,
                  detail="anyone left at all")
 PLACES = {"table": (STAYED.name,), "compare": (STAYED.name, ANYONE.name),

@@ -59,7 +59,8 @@ def _when(start: datetime, days: float) -> str:
 
 def _agreed(p: ScenarioParams) -> list[str]:
     """Issues whose starting gap is already below `settle_gap`: settled before the first round."""
-    return [name for name, gap in p.negotiation.issues.items() if gap < p.negotiation.settle_gap]
+    return [name for name, issue in p.negotiation.issues.items()
+            if issue.gap < p.negotiation.settle_gap]
 
 
 def _cap(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator as Process
+from collections.abc import Sequence
 
 import simpy
 from numpy.random import Generator
@@ -19,20 +20,32 @@ def deterrence(p: CeasefireParams, world: World) -> float:
 
 
 def ceasefire(env: simpy.Environment, p: CeasefireParams, rng: Generator, world: World,
-              log: list[Record]) -> Process[simpy.Event, object, None]:
+              log: list[Record], scheduled: Sequence[float] = ()
+              ) -> Process[simpy.Event, object, None]:
     """Incidents by Ogata thinning, exact in continuous time, until the ceasefire collapses.
 
     Intensity: base x (1 + w x tension) x (1 - deterrence) + excitation, where each incident adds
-    `self_excitation_share` expected further incidents, spread with the excitation half-life."""
+    `self_excitation_share` expected further incidents, spread with the excitation half-life.
+    The timeline's incidents (days `scheduled`, in order) excite it too: a candidate is never
+    drawn past the next one, which is exact since the waits are memoryless."""
     decay = math.log(2) / p.excitation_half_life_days
     jump = p.self_excitation_share * decay
     ceiling = p.base_incidents_per_day * (1 + p.tension_incident_weight)  # tension <= 1
     excitation, since = 0.0, 0.0
+    days, nxt = list(scheduled), 0
     while True:
+        while nxt < len(days) and days[nxt] <= env.now:  # a timeline incident: excitation jumps
+            excitation = excitation * math.exp(-decay * (days[nxt] - since)) + jump
+            since, nxt = days[nxt], nxt + 1
         bound = ceiling + excitation * math.exp(-decay * (env.now - since))
-        if bound <= 0:
+        until = days[nxt] - env.now if nxt < len(days) else math.inf
+        if bound <= 0 and until == math.inf:
             return
-        yield env.timeout(rng.exponential(1 / bound))
+        wait = rng.exponential(1 / bound) if bound > 0 else math.inf
+        if wait >= until:
+            yield env.timeout(until)
+            continue
+        yield env.timeout(wait)
         now = env.now
         excitation *= math.exp(-decay * (now - since))
         since = now

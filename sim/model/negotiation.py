@@ -9,16 +9,26 @@ import numpy as np
 import simpy
 from numpy.random import Generator
 
+from sim.model.commitments import credibility
 from sim.model.world import Record, World
-from sim.scenario.params import NegotiationParams
+from sim.scenario.params import CeasefireParams, NegotiationParams
 
 
 def negotiation(env: simpy.Environment, p: NegotiationParams, rng: Generator, world: World,
-                log: list[Record]) -> Process[simpy.Event, object, None]:
-    """Hold rounds until every issue is settled (agreement) or the talks break down."""
-    names = list(p.issues)
-    gaps = np.array([p.issues[n] for n in names], dtype=float)
+                log: list[Record], c: CeasefireParams) -> Process[simpy.Event, object, None]:
+    """Hold rounds until every issue is settled (agreement) or the talks break down. Settled
+    guarantees and an agreement raise the level trust relaxes to by their credibility (`c`
+    says what full-strength peacekeeping is); a breakdown lowers it."""
+    if not p.talks_held:
+        return
+    names = list(p.issues)  # in name order (NegotiationParams)
+    gaps = np.array([p.issues[n].gap for n in names], dtype=float)
+    guarantee = np.array([p.issues[n].guarantee for n in names], dtype=bool)
     settled = gaps < p.settle_gap
+    if (settled & guarantee).any():  # guarantees given before the start are in force now
+        world.move_anchor(p.guarantee_trust_gain * credibility(p, c, world)
+                          * int((settled & guarantee).sum()))
+        world.snapshot()
     unproductive = 0
     while not settled.all():
         if p.scheduled_rounds_only:
@@ -43,6 +53,9 @@ def negotiation(env: simpy.Environment, p: NegotiationParams, rng: Generator, wo
         world.shift("trust", p.trust_per_settled_issue * newly.sum()
                     + (p.trust_per_productive_round if result == "productive"
                        else -p.trust_per_unproductive_round))
+        if (newly & guarantee).any():
+            world.move_anchor(p.guarantee_trust_gain * credibility(p, c, world)
+                              * int((newly & guarantee).sum()))
         if result == "setback":
             world.shift("tension", p.setback_tension)
         world.snapshot()
@@ -53,9 +66,11 @@ def negotiation(env: simpy.Environment, p: NegotiationParams, rng: Generator, wo
     world.advance(env.now)
     if settled.all():
         world.end_talks(True, p.agreement_trust_change, p.agreement_tension_change)
+        world.move_anchor(p.agreement_trust_gain * credibility(p, c, world))
         log.append(Record(env.now, "agreement", "all issues settled", float(len(names))))
     else:
         world.end_talks(False, p.breakdown_trust_change, p.breakdown_tension_change)
+        world.move_anchor(-p.broken_trust_loss)
         why = "ceasefire collapsed" if world.ceasefire_collapsed.triggered else "no progress"
         log.append(Record(env.now, "talks_broken", why, float(unproductive)))
     world.snapshot()
@@ -83,7 +98,7 @@ def _round(p: NegotiationParams, rng: Generator, world: World, gaps: np.ndarray,
     if u_setback < p.setback_probability + p.setback_per_incident_probability * memory:
         gaps[open_] = np.minimum(1.0, gaps[open_] * (1 + p.setback_widening_share))
         return np.zeros(n, dtype=bool), "setback"
-    gone = (world.departed + world.waiting) / world.population
+    gone = world.departed / world.population  # the separatists' leverage: the departed share
     mean = (p.mean_concession_share * world.mediator_pressure
             * (1 - p.tension_concession_weight * world.tension)
             * (1 + p.departed_leverage_weight * gone))

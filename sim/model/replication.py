@@ -10,11 +10,12 @@ import numpy as np
 import simpy
 
 from sim.model.ceasefire import ceasefire
+from sim.model.commitments import broken_ceasefire
 from sim.model.negotiation import negotiation
 from sim.model.outflow import corridor, decisions
-from sim.model.rng import streams
+from sim.model.rng import parameter_stream, streams
 from sim.model.supplies import supplies
-from sim.model.timeline import timeline
+from sim.model.timeline import incident_days, timeline
 from sim.model.world import Record, World, columns
 from sim.scenario.events import event_day
 from sim.scenario.load import Scenario
@@ -35,14 +36,15 @@ class Replication:
 def run_replication(scenario: Scenario, replication: int, seed: int) -> Replication:
     """Run replication `replication` of a scenario with the streams of `seed`."""
     rng = streams(seed, replication)
-    p, drawn = scenario.draw(rng["parameters"])
+    p, drawn = scenario.draw(lambda key: parameter_stream(seed, replication, key))
     env = simpy.Environment()
     world = World(env, p)
     log: list[Record] = []
     events = [(event_day(e, p.start), e) for e in p.events]
-    env.process(timeline(env, events, world, log))
-    env.process(negotiation(env, p.negotiation, rng["negotiation"], world, log))
-    env.process(ceasefire(env, p.ceasefire, rng["ceasefire"], world, log))
+    env.process(timeline(env, events, world, log, p.ceasefire.tension_per_incident))
+    env.process(negotiation(env, p.negotiation, rng["negotiation"], world, log, p.ceasefire))
+    env.process(ceasefire(env, p.ceasefire, rng["ceasefire"], world, log, incident_days(events)))
+    env.process(broken_ceasefire(env, p.negotiation, world))
     env.process(decisions(env, p.outflow, rng["outflow"], world))
     env.process(corridor(env, world))
     env.process(supplies(env, p.supplies, rng["supplies"], world, log))

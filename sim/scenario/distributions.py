@@ -87,6 +87,19 @@ class Distribution:
         return f"{{ {self.form} = {list(self.args)} }}"
 
 
+def stream_keys(found: dict[str, Distribution]) -> dict[str, str]:
+    """The key of each drawn parameter's random stream: its dotted path, so adding or fixing
+    one distribution leaves the others' draws alone; the parameters of one posterior file share
+    `posterior:<the first of their paths>` (its row is drawn jointly; not the file's name,
+    which a results folder's copy of the file changes)."""
+    first: dict[str, str] = {}
+    for path in sorted(found):
+        if found[path].form == "posterior":
+            first.setdefault(found[path].args[0], f"posterior:{path}")
+    return {path: first[d.args[0]] if d.form == "posterior" else path
+            for path, d in found.items()}
+
+
 def is_distribution(value: Any) -> bool:
     """A one-key table whose key names a distribution form."""
     return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in FORMS

@@ -21,6 +21,7 @@ WORLD_VARIABLES: dict[str, str] = {
     "aid_access_open": "switch",
 }
 
+
 class EventSpec(Strict):
     name: str
     at: AwareDatetime | None = None
@@ -30,6 +31,8 @@ class EventSpec(Strict):
     evacuate_people: NonNegative = 0
     killed_people: NonNegative = 0
     round: bool = False
+    incident: bool = False  # an incident of the ceasefire (setbacks, self-excitation)
+    casualties: NonNegative = 0  # killed and wounded in the incident (killed_people among them)
 
     @model_validator(mode="after")
     def _effects(self) -> EventSpec:
@@ -51,6 +54,11 @@ class EventSpec(Strict):
                     raise ValueError(f"`set.{key}` must be between 0 and 1")
                 if kind == "amount" and verb == "set" and value < 0:
                     raise ValueError(f"`set.{key}` must be 0 or more")
+        if self.casualties and not self.incident:
+            raise ValueError("`casualties` are counted for an incident: add `incident = true`")
+        if self.incident and self.casualties < self.killed_people:
+            raise ValueError(f"`casualties` ({self.casualties:g}) count the killed too: give "
+                             f"at least killed_people ({self.killed_people:g})")
         return self
 
 

@@ -8,6 +8,7 @@ import functools
 import hashlib
 import math
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -48,23 +49,28 @@ class Scenario:
                 f"{events} event{'' if events == 1 else 's'}, {uncertain} uncertain "
                 f"parameter{'' if uncertain == 1 else 's'})")
 
-    def draw(self, rng: Generator) -> tuple[ScenarioParams, dict[str, Any]]:
-        """One replication's parameters: every distribution sampled, in path order."""
+    def draw(self, rng: Generator | Callable[[str], Generator]
+             ) -> tuple[ScenarioParams, dict[str, Any]]:
+        """One replication's parameters, in path order, from one stream or the stream of each
+        key (a path, or `posterior:<path>` for a posterior file's joint draws)."""
         if not self.distributions:
             return self.params, {}
         drawn: dict[str, Any] = {}
         rows: dict[str, int] = {}  # one row per posterior file: its parameters are drawn jointly
-        for path, integer in self._draw_plan:
-            value = self.distributions[path].sample(rng, rows)
+        for path, integer, key in self._draw_plan:
+            d = self.distributions[path]
+            value = d.sample(rng if isinstance(rng, Generator) else rng(key), rows)
             if integer and not isinstance(value, bool):
                 value = round(value)
             drawn[path] = value
         return self._with_drawn(drawn), drawn
 
     @functools.cached_property
-    def _draw_plan(self) -> tuple[tuple[str, bool], ...]:
-        """Each distribution's path, in draw order, and whether its parameter is an integer."""
-        return tuple((path, isinstance(get(self.params, path), int))
+    def _draw_plan(self) -> tuple[tuple[str, bool, str], ...]:
+        """Each distribution's path in draw order, whether its parameter is an integer, and the
+        key of its random stream (`distributions.stream_keys`)."""
+        keys = dist.stream_keys(self.distributions)
+        return tuple((path, isinstance(get(self.params, path), int), keys[path])
                      for path in sorted(self.distributions))
 
     def _with_drawn(self, drawn: dict[str, Any]) -> ScenarioParams:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
@@ -38,9 +38,19 @@ class WorldParams(Strict):
     monitors: Share = 0  # an international monitoring presence (0 none, 1 full)
 
 
+class Issue(Strict):
+    """One issue on the agenda: the gap between the positions, and whether it is a guarantee
+    (a commitment the population must believe, such as security or amnesty)."""
+
+    gap: Share
+    guarantee: bool = False
+
+
 class NegotiationParams(Strict):
-    issues: dict[str, Share] = Field(default_factory=lambda: {"security": 0.6, "amnesty": 0.7},
-                                     max_length=limits.MAX_ISSUES)
+    issues: dict[str, Issue] = Field(
+        default_factory=lambda: {"security": Issue(gap=0.6), "amnesty": Issue(gap=0.7)},
+        max_length=limits.MAX_ISSUES)
+    talks_held: bool = True  # false: no round is ever held (no agreement, no breakdown)
     mean_days_between_rounds: Minutes = 4
     round_gap_shape: Positive = 2
     round_hours: MinuteHours = 2
@@ -67,6 +77,32 @@ class NegotiationParams(Strict):
     agreement_tension_change: Change = -0.2
     breakdown_trust_change: Change = -0.2
     breakdown_tension_change: Change = 0.15
+    # Credible commitments move the level trust relaxes to (MODEL.md "Version 2"):
+    # credibility = min(1, base_credibility + enforcement_weight x enforcement), enforcement
+    # from the peacekeepers and the monitors (sim/model/commitments.py), taken when promised.
+    base_credibility: Share = 0.2  # what a promise is worth with nobody to enforce it
+    enforcement_weight: NonNegative = 0.8  # credibility added by full third-party enforcement
+    guarantee_trust_gain: Share = 0.1  # anchor gain per settled guarantee, at credibility 1
+    agreement_trust_gain: Share = 0.2  # anchor gain on agreement, at credibility 1
+    broken_trust_loss: Share = 0.1  # anchor loss per commitment broken (talks, ceasefire)
+
+    @field_validator("issues", mode="before")
+    @classmethod
+    def _gaps_or_tables(cls, issues: Any) -> Any:
+        """An issue is a gap (a number) or a table `{ gap = 0.7, guarantee = true }`; the agenda
+        is kept in name order, so the results and stories do not depend on how it is written."""
+        if not isinstance(issues, dict):
+            return issues
+        out = {}
+        for name, value in issues.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                value = {"gap": float(value)}
+            elif not (isinstance(value, dict) and "gap" in value
+                      and set(value) <= {"gap", "guarantee"}):
+                raise ValueError(f"issue {name!r}: write a gap between 0 and 1 (e.g. 0.7) or a "
+                                 "table { gap = 0.7, guarantee = true }")
+            out[name] = value
+        return dict(sorted(out.items()))  # name order: a saved file writes tables after numbers
 
     @model_validator(mode="after")
     def _agenda(self) -> NegotiationParams:
