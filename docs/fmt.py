@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from workspace import Failed
+
 #: A dated line of a story: "Fri 22 Sep 10:43  ..." (continuation lines are indented).
 DATED = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d")
 
@@ -110,3 +112,11 @@ def points(t: Table, other: str, outcome: str) -> str:
     r = t[(other, outcome)]
     d, lo, hi = (100 * float(r[k]) for k in ("diff", "diff_low", "diff_high"))
     return f"{d:+.0f} points, 95% CI {lo:+.0f} to {hi:+.0f}"
+
+
+def find(pattern: str, text: str) -> re.Match[str]:
+    """The first match of a pattern the command's output must hold (its wording is relied on)."""
+    match = re.search(pattern, text)
+    if match is None:
+        raise Failed(f"the output no longer says {pattern!r}: update the formatter")
+    return match

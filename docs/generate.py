@@ -26,7 +26,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 #: What the documents may mark; every marked file is scanned for blocks.
 DOCUMENTS = ("README.md", "exercises/*.md")
-BLOCK = re.compile(r"(<!-- generated: ([a-z0-9-]+) -->\n)(.*?)(<!-- /generated -->)", re.S)
+#: A block on lines of its own, or inline in a sentence (then without newlines around it).
+BLOCK = re.compile(r"(<!-- generated: ([a-z0-9-]+) -->(\n?))(.*?)(<!-- /generated -->)", re.S)
 MARKER = re.compile(r"<!-- generated: ([a-z0-9-]+) -->")
 
 
@@ -44,10 +45,13 @@ class Block:
 def registry() -> dict[str, Block]:
     """Every key a document may mark, from the block modules beside this file."""
     import blocks_readme
-    import blocks_teacher
+    import blocks_sheets
+    import blocks_ws12
+    import blocks_ws34
+    import blocks_ws56
 
     found: dict[str, Block] = {}
-    for module in (blocks_readme, blocks_teacher):
+    for module in (blocks_readme, blocks_ws12, blocks_ws34, blocks_ws56, blocks_sheets):
         for key, (document, make) in module.BLOCKS.items():
             if key in found:
                 raise ValueError(f"key {key} is defined twice")
@@ -82,7 +86,8 @@ def rewrite(text: str, key: str, body: str) -> str:
     def put(match: re.Match[str]) -> str:
         if match.group(2) != key:
             return match.group(0)
-        return f"{match.group(1)}{body.strip(chr(10))}\n{match.group(4)}"
+        end = match.group(3)
+        return f"{match.group(1)}{body.strip(chr(10))}{end}{match.group(5)}"
 
     return BLOCK.sub(put, text)
 

@@ -13,9 +13,9 @@ from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "docs"))
 
-import blocks_teacher
 import fmt
 import generate
+import teach
 
 GENERATE = [sys.executable, str(ROOT / "docs" / "generate.py")]
 
@@ -34,7 +34,7 @@ def test_the_end_states_sentence_reads_the_summary() -> None:
 
     s = {"end_state": {"renewed_war": p(8, 0.0834, 0.2857), "exodus": p(42, 0.715, 0.917),
                        "reintegration": p(0, 0.0, 0.071), "unresolved": p(0, 0.0, 0.071)}}
-    assert fmt.end_sentence(s, blocks_teacher.LABELS) == (
+    assert fmt.end_sentence(s, teach.LABELS) == (
         'exodus 84%, renewed war 16% (interval 8% to 29%), never a "negotiated reintegration" '
         'or "unresolved" ending')
 
@@ -45,15 +45,17 @@ def test_a_paired_difference_is_written_with_its_interval_and_its_size() -> None
     assert fmt.arrow(t, "a", "b", "x") == "17% → 38%"
     assert fmt.points(t, "b", "x") == "+21 points, 95% CI +13 to +30"
     nil = {("b", "s"): {"diff": "0.0026", "diff_low": "0.0019", "diff_high": "0.0039"}}
-    assert blocks_teacher.clear(nil, "b", "s") == "statistically clear, practically nil"
+    assert teach.clear(nil, "b", "s") == "statistically clear, practically nil"
     none = {("b", "s"): {"diff": "0.02", "diff_low": "-0.01", "diff_high": "0.05"}}
-    assert blocks_teacher.clear(none, "b", "s") == "no clear difference"
+    assert teach.clear(none, "b", "s") == "no clear difference"
 
 
 def test_a_block_is_rewritten_between_its_markers_only() -> None:
     text = ("a\n<!-- generated: k -->\nold\n<!-- /generated -->\nb\n"
             "<!-- generated: other -->\nkeep\n<!-- /generated -->\n")
     assert generate.rewrite(text, "k", "new\n") == text.replace("old", "new")
+    inline = "about <!-- generated: n -->98%<!-- /generated --> in the baseline"
+    assert generate.rewrite(inline, "n", "97%") == inline.replace("98%", "97%")
 
 
 def copy(tmp: Path) -> Path:

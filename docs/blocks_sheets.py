@@ -1,0 +1,74 @@
+"""The worksheets' own numbers: what the baseline gives, quoted inline in a question."""
+
+from __future__ import annotations
+
+from fmt import comparison, pct, summary
+from teach import BASELINE, compare, run
+from workspace import Workspace
+
+CHANCE = "exercises/02_chance.md"
+TRUST = "exercises/04_guarantees_trust.md"
+DESIGN = "exercises/06_design_your_intervention.md"
+
+
+def chance_share(ws: Workspace) -> str:
+    """Worksheet 2, debrief 4: the median share who left, 100 runs of seed 1."""
+    s = summary(run(ws, f"{BASELINE} --runs 100 --seed 1", "results/ex2/runs100"))
+    return pct(s["departed_share"]["q50"])
+
+
+def guarantees(ws: Workspace) -> dict[tuple[str, str], dict[str, str]]:
+    """Worksheet 4's comparison of early guarantees with the baseline, 100 runs."""
+    return comparison(compare(ws, f"{BASELINE} scenarios/early_guarantees.toml --runs 100",
+                              "results/ex4/guarantees"))
+
+
+def trust_share(ws: Workspace) -> str:
+    """Worksheet 4, predict 1: the baseline's median share who left."""
+    return pct(float(guarantees(ws)[("baseline", "departed_share")]["median"]))
+
+
+def trust_settled(ws: Workspace) -> str:
+    """Worksheet 4, debrief 4: mean issues settled at the talks, guarantees against baseline."""
+    t = guarantees(ws)
+    return (f"{float(t[('early_guarantees', 'issues_settled')]['value']):.1f} against "
+            f"{float(t[('baseline', 'issues_settled')]['value']):.1f}")
+
+
+def trust_agreement(ws: Workspace) -> str:
+    """Worksheet 4, debrief 4: how often an agreement is reached, in both scenarios."""
+    t = guarantees(ws)
+    a, b = (pct(float(t[(x, "agreement")]["value"])) for x in ("baseline", "early_guarantees"))
+    return f"{a} of runs in both" if a == b else f"{b} of runs against {a}"
+
+
+def design(ws: Workspace) -> dict[tuple[str, str], dict[str, str]]:
+    """Worksheet 6's class comparison, 100 runs each."""
+    return comparison(compare(ws, f"{BASELINE} exercises/class/*.toml --runs 100",
+                              "results/ex6/class"))
+
+
+def design_share(ws: Workspace) -> str:
+    """Worksheet 6, bet 1: the baseline's median share who left."""
+    return pct(float(design(ws)[("baseline", "departed_share")]["median"]))
+
+
+def design_war(ws: Workspace) -> str:
+    """Worksheet 6, bet 2: the baseline's chance of renewed war."""
+    return pct(float(design(ws)[("baseline", "end_state.renewed_war")]["value"]))
+
+
+def design_agreement(ws: Workspace) -> str:
+    """Worksheet 6, bet 2: the baseline's chance of an agreement."""
+    return pct(float(design(ws)[("baseline", "agreement")]["value"]))
+
+
+BLOCKS = {
+    "ws2-share": (CHANCE, chance_share),
+    "ws4-share": (TRUST, trust_share),
+    "ws4-settled": (TRUST, trust_settled),
+    "ws4-agreement": (TRUST, trust_agreement),
+    "ws6-share": (DESIGN, design_share),
+    "ws6-war": (DESIGN, design_war),
+    "ws6-agreement": (DESIGN, design_agreement),
+}

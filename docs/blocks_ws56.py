@@ -1,0 +1,115 @@
+"""The teacher's guide, worksheets 5 and 6: 2023 against the model, and the teams' ideas."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from fmt import (
+    comparison,
+    count,
+    pct,
+    words,
+)
+from teach import BASELINE, GUIDE, OBSERVED, bullet, compare, inside, stamp, validation
+from workspace import Workspace
+
+
+def ws5_validation(ws: Workspace) -> str:
+    """Worksheet 5: the uncalibrated 2023 scenario against the early arrivals."""
+    v = validation(ws, "historical_2023", "results/ex5/validation")
+    pts = v["points"]
+    n = len(pts)
+    above = sum(p["q50"] > p["observed"] for p in pts)
+    where = ("above every observed count" if above == n
+             else f"above {above} of the {n} observed counts")
+    edge = (", at its lower edge" if all(p["observed"] < p["q25"] for p in pts
+                                          if p["inside_90%"]) else "")
+    first, last = pts[0], pts[-1]
+    half = v["timing"]["half"]
+    return bullet(
+        f"**Validation of `historical_2023`**: the model's median is {where}: at "
+        f"{stamp(first['time'])} it says {count(first['q50'])} (observed "
+        f"{count(first['observed'])}), on {stamp(last['time'])} {count(last['q50'])} (observed "
+        f"{count(last['observed'])}). {inside(v, '50%')} of {n} points inside the middle 50% "
+        f"(about {n // 2} expected), {inside(v, '90%')} of {n} inside the middle 90%{edge}. The "
+        f"\"mean relative difference\" of {100 * v['mean_relative_difference']:,.0f}% is "
+        f"inflated by the first point ({count(first['observed'])} people observed): a relative "
+        f"error on a tiny count means little, a good misreading to discuss. Half of the last "
+        f"observed count was reached at {stamp(half['observed']['time'])} in reality, "
+        f"{datetime.fromisoformat(half['median']['time']):%H:%M} in the model.")
+
+
+def ws5_calibration(ws: Workspace) -> str:
+    """Worksheet 5: the class's own calibration of the road's capacity."""
+    out = "results/ex5/calibration"
+    ws.sim(f"sim calibrate scenarios/historical_2023.toml {OBSERVED} --params "
+           f"outflow.corridor_capacity_per_hour --runs 100 --keep 0.2 --predictive-runs 100 "
+           f"--out {out} --force")
+    c = json.loads(ws.path(f"{out}/calibration.json").read_text())
+    q = c["parameters"]["outflow.corridor_capacity_per_hour"]
+    v = c["posterior_predictive"]
+    n = len(v["points"])
+    below = [p for p in v["points"] if p["observed"] < p["q05"]]
+    above = [p for p in v["points"] if p["observed"] > p["q95"]]
+    miss = ""
+    if below:
+        which = words(len(below))
+        if below == v["points"][:len(below)]:
+            which = f"the first {which}"
+        observed = " and ".join(count(p["observed"]) for p in below)
+        miss += f"; {which} ({observed}) fall below the band"
+    if above:
+        miss += f"; {words(len(above))} fall above it"
+    return bullet(
+        f"**The class's own calibration** (road capacity only, 100 runs × "
+        f"{len(c['generations'])} generations): the capacity narrows from "
+        f"{count(q['prior']['q05'])} to {count(q['prior']['q95'])} people an hour (prior 90%) "
+        f"to a median of {count(q['posterior']['q50'])} ({count(q['posterior']['q05'])} to "
+        f"{count(q['posterior']['q95'])}). After it, {inside(v, '50%')} of {n} points lie in the "
+        f"middle 50% and {inside(v, '90%')} of {n} in the middle 90%{miss}, because the hour the "
+        f"road opened was not calibrated.")
+
+
+def ws5_calibrated(ws: Workspace) -> str:
+    """Worksheet 5: the shipped calibrated scenario against the same data."""
+    v = validation(ws, "historical_2023_calibrated", "results/ex5/validation_calibrated")
+    pts = v["points"]
+    return bullet(
+        f"**The shipped calibrated scenario**: medians "
+        f"{', '.join(count(p['q50']) for p in pts)} against "
+        f"{', '.join(count(p['observed']) for p in pts)}; {inside(v, '50%')} of {len(pts)} "
+        f"points inside the middle 50%, {inside(v, '90%')} inside the middle 90%; mean relative "
+        f"difference {100 * v['mean_relative_difference']:.1f}% (the first point again); a very "
+        f"narrow band up to 26 September.")
+
+
+#: Worksheet 6's example teams: scenario name in the comparison -> row of the table.
+TEAMS = {"baseline": "baseline", "robust_mandate": "A robust mandate",
+         "aid_airlift": "B aid airlift", "amnesty_on_day_2": "C amnesty day 2",
+         "talks_every_day": "D talks every day"}
+
+
+def ws6_teams(ws: Workspace) -> str:
+    """Worksheet 6: the example teams against the baseline, 100 runs each."""
+    t = comparison(compare(ws, f"{BASELINE} exercises/class/*.toml --runs 100",
+                           "results/ex6/class"))
+    lines = ["| team | share who left | renewed war | agreement | killed (mean) | half gone by |",
+             "|---|---|---|---|---|---|"]
+    names = list(dict.fromkeys(scenario for scenario, _ in t))
+    for name in names:
+        def v(outcome: str, name: str = name) -> float:
+            return float(t[(name, outcome)]["value"])
+
+        lines.append(f"| {TEAMS.get(name, name)} | {pct(v('departed_share'), 1)} | "
+                     f"{pct(v('end_state.renewed_war'))} | {pct(v('agreement'))} | "
+                     f"{v('killed_people'):.1f} | day {v('day_half_departed'):.1f} |")
+    return "\n".join(lines)
+
+
+BLOCKS = {
+    "teacher-ws5-validation": (GUIDE, ws5_validation),
+    "teacher-ws5-calibration": (GUIDE, ws5_calibration),
+    "teacher-ws5-calibrated": (GUIDE, ws5_calibrated),
+    "teacher-ws6-teams": (GUIDE, ws6_teams),
+}
