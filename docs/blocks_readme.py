@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timedelta
 
 from fmt import console, count, quantile, story_entries, words
-from workspace import Workspace
+from workspace import Failed, Workspace
 
 RUN = "sim run scenarios/baseline.toml --runs 500 --seed 2023"
 RUN_OUT = "results/baseline/20261128-014900"
@@ -161,26 +161,20 @@ def validation_prose_block(ws: Workspace) -> str:
         f"{obs} on {obs_day} September, {sim_} in the median replication.")
 
 
-FORECAST = """
-import json
-from datetime import datetime, timedelta, timezone
-import numpy as np
-from sim import load
-from sim.runs.ensemble import run_ensemble
-from sim.fitting.validate import at_times
-sc = load("scenarios/historical_2023_calibrated.toml")
-ens = run_ensemble(sc, 2000, 2023)
-midnights = [datetime(2023, 9, 27, tzinfo=timezone(timedelta(hours=4))) + timedelta(days=k)
-             for k in range(8)]
-days = np.array([(m - sc.params.start).total_seconds() / 86_400 for m in midnights])
-left = at_times(ens.time_days, ens.series["departed"], days)
-print(json.dumps(np.quantile(left, (0.05, 0.5, 0.95), axis=0).round(-2).tolist()))
-"""
+def forecast_code(readme: str) -> str:
+    """The README's own forecast code (below the table), printing its quantiles as JSON."""
+    start = readme.index("```python\n", readme.index("<!-- generated: readme-2023-forecast -->"))
+    lines = readme[start + 10:readme.index("```", start + 10)].rstrip().splitlines()
+    if not lines[-1].startswith("print("):
+        raise Failed("README: the forecast code no longer ends with print(...)")
+    shown = lines[-1][len("print("):lines[-1].rindex(")")]
+    return "\n".join(["import json", *lines[:-1], f"print(json.dumps(({shown}).tolist()))"])
 
 
 def forecast_block(ws: Workspace) -> str:
     """The week after the data: the code printed below the table, run here."""
-    low, mid, high = json.loads(ws.python(FORECAST))
+    code = forecast_code((ws.root / "README.md").read_text())
+    low, mid, high = json.loads(ws.python(code))
     rows = ["| by the end of | median | 90% band |", "|---|---:|---:|"]
     for k in range(8):
         day = datetime(2023, 9, 26) + timedelta(days=k)

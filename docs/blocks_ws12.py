@@ -28,7 +28,7 @@ def story_bullet(text: str, run: int, group: str) -> str:
     start = datetime.strptime(find(r"starts on (\w+ \d+ \w+ \d+) at (\d+:\d+)", flat)
                               .expand(r"\1 \2"), "%a %d %b %Y %H:%M")
     people = find(r" number ([\d,]+) \(a number drawn", flat).group(1)
-    gone = {m.group(1): e for e in entries if (m := find(r"By now (\d+)% of", e))}
+    gone = {m.group(1): e for e in entries if (m := re.search(r"By now (\d+)% of", e))}
     queue = next(e for e in entries if "queue" in e and "longest" in e)
     setbacks = sum("A setback" in e for e in entries)
     rounds = [e for e in entries if "Talks, round" in e]

@@ -11,7 +11,7 @@ from fmt import (
     pct,
     words,
 )
-from teach import BASELINE, GUIDE, OBSERVED, bullet, compare, inside, stamp, validation
+from teach import BASELINE, GUIDE, OBSERVED, bullet, compare, inside, stamp, sweep, validation
 from workspace import Workspace
 
 
@@ -107,9 +107,49 @@ def ws6_teams(ws: Workspace) -> str:
     return "\n".join(lines)
 
 
+def ws6_debrief(ws: Workspace) -> str:
+    """Worksheet 6: the debrief's answers for teams A, D and C, from the class comparison."""
+    t = comparison(compare(ws, f"{BASELINE} exercises/class/*.toml --runs 100",
+                           "results/ex6/class"))
+    g = comparison(compare(ws, f"{BASELINE} scenarios/early_guarantees.toml --runs 100",
+                           "results/ex4/guarantees"))
+    a, d, c = "robust_mandate", "talks_every_day", "amnesty_on_day_2"
+
+    def f(name: str, outcome: str, key: str = "value") -> float:
+        return float(t[(name, outcome)][key])
+
+    war = f(a, "end_state.renewed_war")
+    why = ("because no run ends in war any more" if war == 0
+           else f"because fewer runs end in war ({pct(war)})")
+    kept = -100 * f(c, "departed_share", "diff")
+    people = -f(c, "departed_people", "diff")
+    kept_g = -100 * float(g[("early_guarantees", "departed_share")]["diff"])
+    days = sweep(ws, "exercises/class/team_c_amnesty_day2.toml --set events.1.day=0,2,5 "
+                 "--runs 100", "results/ex6/team_c_days")
+    moved = ", ".join(f"day {float(r['events.1.day']):g} "
+                      f"{pct(float(r['departed_share_median']), 1)}" for r in days)
+    return "\n".join([
+        bullet(f"Team A's \"exodus\" goes from {pct(f('baseline', 'end_state.exodus'))} to "
+               f"{pct(f(a, 'end_state.exodus'))} {why}: end states are counted in order "
+               f"(debrief 2). The share who left: {pct(f('baseline', 'departed_share'), 1)} → "
+               f"{pct(f(a, 'departed_share'), 1)}."),
+        bullet(f"Team D reaches agreement in {pct(f(d, 'agreement'))} of runs, median day "
+               f"{f(d, 'agreement_day', 'median'):.1f}, but by then half the people had gone "
+               f"(median day {f(d, 'day_half_departed', 'median'):.1f}): the talks win the "
+               f"argument and lose the people (debrief 3)."),
+        bullet(f"Team C keeps {kept:.1f} points more of the people (about "
+               f"{count(round(people, -2))} people more stay); the early guarantees of worksheet "
+               f"4 keep {kept_g:.0f} points. Moving team C's event (debrief 4; `sim sweep "
+               f"exercises/class/team_c_amnesty_day2.toml --set events.1.day=0,2,5 --runs "
+               f"100`), median share gone: {moved}. In this model the package (how high trust "
+               f"goes and stays, how far fear falls) matters more than a few days."),
+    ])
+
+
 BLOCKS = {
     "teacher-ws5-validation": (GUIDE, ws5_validation),
     "teacher-ws5-calibration": (GUIDE, ws5_calibration),
     "teacher-ws5-calibrated": (GUIDE, ws5_calibrated),
     "teacher-ws6-teams": (GUIDE, ws6_teams),
+    "teacher-ws6-debrief": (GUIDE, ws6_debrief),
 }
