@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,13 @@ def test_every_marked_block_has_a_generator_and_every_generator_one_block() -> N
     assert sorted(marked) == sorted(blocks), "a marker without a generator, or the reverse"
     for key, files in marked.items():
         assert files == [blocks[key].document], f"{key}: marked in {files}"
+    for doc in generate.documents(ROOT):
+        tags = re.findall(r"<!-- (generated: [a-z0-9-]+|/generated) -->", doc.read_text())
+        opens, closes = tags[::2], tags[1::2]
+        assert len(opens) == len(closes), f"{doc.name}: a block is not closed"
+        assert all(o != "/generated" and c == "/generated" for o, c in zip(opens, closes,
+                                                                          strict=True)), \
+            f"{doc.name}: blocks overlap or a closing marker has no opening"
 
 
 def test_the_end_states_sentence_reads_the_summary() -> None:
