@@ -95,14 +95,16 @@ def rewrite(text: str, key: str, body: str) -> str:
 def stale(root: Path, keys: list[str], ws: Workspace, blocks: dict[str, Block],
           write: bool) -> list[str]:
     """Regenerate KEYS; return those whose text differs, writing them unless only checking."""
+    for key in keys:  # before any command runs
+        if f"<!-- generated: {key} -->" not in (root / blocks[key].document).read_text():
+            raise Failed(f"{blocks[key].document}: no block marked {key}")
     differ = []
     for key in keys:
         block = blocks[key]
         doc = root / block.document
-        before = doc.read_text()
-        if f"<!-- generated: {key} -->" not in before:
-            raise Failed(f"{block.document}: no block marked {key}")
-        after = rewrite(before, key, block.make(ws))
+        body = block.make(ws)
+        before = doc.read_text()  # after the commands ran: an edit made meanwhile is kept
+        after = rewrite(before, key, body)
         if after != before:
             differ.append(f"{block.document}: {key}")
             if write:
