@@ -36,7 +36,7 @@ demo: $(VENV)/.installed
 	$(BIN)/sim run scenarios/baseline.toml --runs $(RUNS) --out results/baseline/demo --force
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks docs
 	$(BIN)/mypy
 
 # pytest exits with 5 when no test ran: non-zero, so both targets fail then too.
