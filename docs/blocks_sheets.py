@@ -9,6 +9,7 @@ from workspace import Workspace
 CHANCE = "exercises/02_chance.md"
 TRUST = "exercises/04_guarantees_trust.md"
 DESIGN = "exercises/06_design_your_intervention.md"
+GUIDE = "exercises/TEACHER.md"
 
 
 def chance_share(ws: Workspace) -> str:
@@ -63,6 +64,24 @@ def design_agreement(ws: Workspace) -> str:
     return pct(float(design(ws)[("baseline", "agreement")]["value"]))
 
 
+def guide_share(ws: Workspace) -> str:
+    """Teacher's guide, worksheet 2's answers: the median share who left, 100 runs of seed 1."""
+    return chance_share(ws)
+
+
+def guide_amnesty(ws: Workspace) -> str:
+    """Teacher's guide, worksheet 4's answers: team C's mean share who left against guarantees."""
+    c = design(ws)[("amnesty_on_day_2", "departed_share")]["value"]
+    g = guarantees(ws)[("early_guarantees", "departed_share")]["value"]
+    return f"{pct(float(c))}, against {pct(float(g))}"
+
+
+def guide_airlift(ws: Workspace) -> str:
+    """Teacher's guide, worksheet 6's misreadings: team B's difference in the share who left."""
+    diff = 100 * float(design(ws)[("aid_airlift", "departed_share")]["diff"])
+    return f"{diff:+.2f}".replace("-", "−") + " points"
+
+
 BLOCKS = {
     "ws2-share": (CHANCE, chance_share),
     "ws4-share": (TRUST, trust_share),
@@ -71,4 +90,7 @@ BLOCKS = {
     "ws6-share": (DESIGN, design_share),
     "ws6-war": (DESIGN, design_war),
     "ws6-agreement": (DESIGN, design_agreement),
+    "teacher-ws2-share": (GUIDE, guide_share),
+    "teacher-ws4-amnesty": (GUIDE, guide_amnesty),
+    "teacher-ws6-airlift": (GUIDE, guide_airlift),
 }
