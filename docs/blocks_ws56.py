@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
-from fmt import (
-    comparison,
-    count,
-    pct,
-    words,
+from fmt import comparison, count, find, pct, words
+from teach import (
+    BASELINE,
+    GUIDE,
+    OBSERVED,
+    bullet,
+    compare,
+    inside,
+    run,
+    stamp,
+    sweep,
+    validation,
 )
-from teach import BASELINE, GUIDE, OBSERVED, bullet, compare, inside, stamp, sweep, validation
 from workspace import Workspace
 
 
@@ -84,6 +91,65 @@ def ws5_calibrated(ws: Workspace) -> str:
         f"narrow band up to 26 September.")
 
 
+def left_by(folder: Path, days: tuple[float, ...]) -> list[tuple[float, float, float]]:
+    """The people gone by each day of a run's series: 5%, 50% and 95% over the replications."""
+    import numpy as np
+
+    with np.load(folder / "series.npz") as series:
+        time, departed = series["time_days"], series["departed"]
+    found = []
+    for day in days:
+        at = np.array([np.interp(day, time, run) for run in departed])
+        low, mid, high = np.quantile(at, (0.05, 0.5, 0.95))
+        found.append((float(low), float(mid), float(high)))
+    return found
+
+
+def ws5_month(ws: Workspace) -> str:
+    """Worksheet 5: the whole month, before and after calibration."""
+    history, calibrated = "historical_2023", "historical_2023_calibrated"
+    t = comparison(compare(ws, f"scenarios/{history}.toml scenarios/{calibrated}.toml --runs "
+                           "100", "results/ex5/month"))
+
+    def f(name: str, outcome: str) -> float:
+        return float(t[(name, outcome)]["value"])
+
+    # Sat 30 Sep and Thu 5 Oct, 13:00: days 10 and 15 after the ceasefire (20 Sep, 13:00).
+    before, after = (left_by(run(ws, f"scenarios/{name}.toml --runs 100",
+                                 f"results/ex5/{name}"), (10.0, 15.0))
+                     for name in (history, calibrated))
+    half = [f(x, "day_half_departed") for x in (history, calibrated)]
+    on = (datetime(2023, 9, 20, 13) + timedelta(days=half[0])).strftime("%-d %B")
+    gone = {pct(f(x, "departed_share")) for x in (history, calibrated)}
+    war = {pct(f(x, "end_state.renewed_war")) for x in (history, calibrated)}
+    rounds = {f"{f(x, 'rounds_held'):.0f}" for x in (history, calibrated)}
+    killed = [f(x, "killed_people") for x in (history, calibrated)]
+    agree = max(f(x, "agreement") for x in (history, calibrated))
+    wait = sorted(f(x, "mean_wait_hours") for x in (history, calibrated))
+    story = ws.sim(f"sim story scenarios/{calibrated}.toml --pick typical --runs 100")
+    queue = find(r"queue at the [^:]*longest: ([\d,]+) people", " ".join(story.split()))
+
+    def k(x: float) -> str:
+        return count(round(x, -3))
+
+    both = (f"in both about {' / '.join(sorted(gone))} gone by 16 October, "
+            f"{' / '.join(sorted(war))} renewed war, {' / '.join(sorted(rounds))} rounds and "
+            + ("never an agreement" if agree == 0 else f"an agreement in {pct(agree)} of runs"))
+    return bullet(
+        f"**The month** (`results/ex5/month`): before calibration, half gone by day "
+        f"{half[0]:.1f} on average ({on}), after calibration by day {half[1]:.1f}; the busiest "
+        f"day {count(f(history, 'peak_departures_per_day'))} against "
+        f"{count(f(calibrated, 'peak_departures_per_day'))}; {both}, about "
+        f"{round(sum(killed) / 2, -1):.0f} killed (the 218 to 239 of the fuel depot explosion are "
+        f"in every run). People who had left by **Sat 30 Sep 13:00**, median (90% of runs): "
+        f"**{k(before[0][1])} ({k(before[0][0])} to {k(before[0][2])}) before calibration, "
+        f"{k(after[0][1])} ({k(after[0][0])} to {k(after[0][2])}) after**; by 5 October about "
+        f"{k(before[1][1])} and {k(after[1][1])}. The mean wait at the road is {wait[0]:.0f} to "
+        f"{wait[1]:.0f} hours: in the model everyone who has decided queues at once when the "
+        f"road opens (in the typical calibrated run, {queue.group(1)} people on the first "
+        f"evening).")
+
+
 #: Worksheet 6's example teams: scenario name in the comparison -> row of the table.
 TEAMS = {"baseline": "baseline", "robust_mandate": "A robust mandate",
          "aid_airlift": "B aid airlift", "amnesty_on_day_2": "C amnesty day 2",
@@ -150,6 +216,7 @@ BLOCKS = {
     "teacher-ws5-validation": (GUIDE, ws5_validation),
     "teacher-ws5-calibration": (GUIDE, ws5_calibration),
     "teacher-ws5-calibrated": (GUIDE, ws5_calibrated),
+    "teacher-ws5-month": (GUIDE, ws5_month),
     "teacher-ws6-teams": (GUIDE, ws6_teams),
     "teacher-ws6-debrief": (GUIDE, ws6_debrief),
 }
