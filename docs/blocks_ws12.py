@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from fmt import (
@@ -86,6 +86,34 @@ def ws1_ensemble(ws: Workspace) -> str:
         f"{agree['n']} runs. Median share who left {pct(s['departed_share']['q50'])}; half gone "
         f"by day {spread(s, 'day_half_departed', 1)}; median {killed['q50']:.0f} killed "
         f"({killed['q05']:.0f} to {killed['q95']:.0f}).")
+
+
+def ws1_figure(ws: Workspace) -> str:
+    """Worksheet 1: what tension_trust.png of the 50 runs shows, read from series.npz."""
+    import numpy as np
+
+    folder = run(ws, f"{BASELINE} --runs 50", "results/ex1/baseline")
+    with np.load(folder / "series.npz") as series:
+        time, tension, trust = series["time_days"], series["tension"], series["trust"]
+    ten = np.quantile(tension, (0.05, 0.5, 0.95), axis=0)
+    tru = np.quantile(trust, (0.05, 0.5, 0.95), axis=0)
+    start = datetime(2023, 9, 21, 13)
+
+    def date(day: float) -> str:
+        return (start + timedelta(days=float(day))).strftime("%-d %B")
+
+    war = np.flatnonzero(ten[2] >= 0.999)
+    high = np.flatnonzero(tru[2] > 0.5)
+    top = (f"the top of the 90% band reaches 1.0 from {date(time[war[0]])} (the runs at war)"
+           if war.size else "the top of the 90% band stays below 1.0 (no run at war)")
+    jump = (f"the top of its band reaches about {tru[2].max():.1f} by {date(time[high[0]])} "
+            f"(agreements raise trust by 0.3)" if high.size
+            else f"the top of its band stays below {tru[2].max():.1f}")
+    return bullet(
+        f"`tension_trust.png`: median tension falls from {ten[1][0]:.1f} to about "
+        f"{ten[1][-1]:.2f} by day {time[-1]:.0f}, in jumps (each incident adds to it); {top}. "
+        f"Trust barely moves from {tru[1][0]:.2f} (median about {tru[1][-1]:.1f} at the end); "
+        f"{jump}.")
 
 
 def seeds(ws: Workspace) -> list[tuple[int, dict[str, Any], list[dict[str, str]]]]:
@@ -187,6 +215,7 @@ def ws2_picks(ws: Workspace) -> str:
 BLOCKS = {
     "teacher-ws1-runs": (GUIDE, ws1_runs),
     "teacher-ws1-ensemble": (GUIDE, ws1_ensemble),
+    "teacher-ws1-figure": (GUIDE, ws1_figure),
     "teacher-ws2-seeds": (GUIDE, ws2_seeds),
     "teacher-ws2-runs": (GUIDE, ws2_runs),
     "teacher-ws2-picks": (GUIDE, ws2_picks),
