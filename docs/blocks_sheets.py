@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fmt import comparison, pct, summary
-from teach import BASELINE, compare, run
+from fmt import comparison, find, pct, summary
+from teach import BASELINE, bullet, compare, run
 from workspace import Workspace
 
 CHANCE = "exercises/02_chance.md"
@@ -82,6 +82,31 @@ def guide_airlift(ws: Workspace) -> str:
     return f"{diff:+.2f}".replace("-", "−") + " points"
 
 
+def first_day(ws: Workspace) -> tuple[str, str]:
+    """Notebook 04's first cell, run here: who decides to leave on day 1, without and with."""
+    import json
+
+    cells = json.loads((ws.root / "exercises" / "04_decision_to_leave.ipynb").read_text())["cells"]
+    code = "".join(next(c for c in cells if c["cell_type"] == "code")["source"])
+    printed = ws.python("\n".join(line for line in code.splitlines()
+                                  if not line.startswith("%")))
+    base, guaranteed = (find(r"([\d.]+%)", line.rsplit(":", 1)[1]).group(1)
+                        for line in printed.splitlines()[:2])
+    return base, guaranteed
+
+
+def guide_notebook(ws: Workspace) -> str:
+    """Teacher's guide, worksheet 4: what notebook 04 prints about the first day."""
+    base, guaranteed = first_day(ws)
+    return bullet(f"**Notebook 04**: on the first day {base} of households decide to leave in "
+                  f"the baseline and {guaranteed} with early guarantees (the same hunger).")
+
+
+def guide_first_day(ws: Workspace) -> str:
+    """Teacher's guide, worksheet 1's answers: households deciding on the first day, rounded."""
+    return f"{float(first_day(ws)[0].rstrip('%')):.0f}%"
+
+
 BLOCKS = {
     "ws2-share": (CHANCE, chance_share),
     "ws4-share": (TRUST, trust_share),
@@ -91,6 +116,8 @@ BLOCKS = {
     "ws6-war": (DESIGN, design_war),
     "ws6-agreement": (DESIGN, design_agreement),
     "teacher-ws2-share": (GUIDE, guide_share),
+    "teacher-ws1-first-day": (GUIDE, guide_first_day),
+    "teacher-ws4-notebook": (GUIDE, guide_notebook),
     "teacher-ws4-amnesty": (GUIDE, guide_amnesty),
     "teacher-ws6-airlift": (GUIDE, guide_airlift),
 }
