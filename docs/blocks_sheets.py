@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fmt import comparison, find, pct, summary
+from fmt import comparison, find, outcomes, pct, summary
 from teach import BASELINE, bullet, compare, run
 from workspace import Workspace
 
@@ -107,6 +107,27 @@ def guide_first_day(ws: Workspace) -> str:
     return f"{float(first_day(ws)[0].rstrip('%')):.0f}%"
 
 
+def guide_interval(ws: Workspace) -> str:
+    """Teacher's guide, worksheet 2's misreadings: group 1's interval for renewed war."""
+    war = summary(run(ws, f"{BASELINE} --runs 20 --seed 1", "results/ex2/seed1"))
+    return f"{pct(war['end_state']['renewed_war']['low'])} to " \
+           f"{pct(war['end_state']['renewed_war']['high'])}"
+
+
+def guide_best(ws: Workspace) -> str:
+    """Teacher's guide, worksheet 2's misreadings: the share who left in the best run."""
+    folder = run(ws, f"{BASELINE} --runs 100 --seed 1", "results/ex2/runs100")
+    text = ws.sim("sim story results/ex2/runs100 --pick typical --pick best --pick worst")
+    best = find(r"The best run is run (\d+)", text).group(1)
+    row = next(r for r in outcomes(folder) if r["replication"] == best)
+    return pct(float(row["departed_share"]))
+
+
+def guide_guarantees(ws: Workspace) -> str:
+    """Teacher's guide, worksheet 4's misreadings: the mean share who left with guarantees."""
+    return pct(float(guarantees(ws)[("early_guarantees", "departed_share")]["value"]))
+
+
 BLOCKS = {
     "ws2-share": (CHANCE, chance_share),
     "ws4-share": (TRUST, trust_share),
@@ -116,6 +137,9 @@ BLOCKS = {
     "ws6-war": (DESIGN, design_war),
     "ws6-agreement": (DESIGN, design_agreement),
     "teacher-ws2-share": (GUIDE, guide_share),
+    "teacher-ws2-interval": (GUIDE, guide_interval),
+    "teacher-ws2-best": (GUIDE, guide_best),
+    "teacher-ws4-failed": (GUIDE, guide_guarantees),
     "teacher-ws1-first-day": (GUIDE, guide_first_day),
     "teacher-ws4-notebook": (GUIDE, guide_notebook),
     "teacher-ws4-amnesty": (GUIDE, guide_amnesty),
