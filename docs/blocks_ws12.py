@@ -21,6 +21,11 @@ from teach import BASELINE, GUIDE, LABELS, bullet, column, day_of, run, spread, 
 from workspace import Workspace
 
 
+def plural(n: int, word: str) -> str:
+    """'1 round', '2 rounds'."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def story_bullet(text: str, run: int, group: str) -> str:
     """One run of worksheet 1 in a sentence or three, read from its story."""
     flat = " ".join(text.split())
@@ -46,13 +51,13 @@ def story_bullet(text: str, run: int, group: str) -> str:
     parts.append(", ".join(m for m in milestones if m) + ".")
     longest = find(r"([\d,]+) people", queue).group(1)
     parts.append(f"The queue peaks at {longest} on {day_of(queue)}.")
-    talks = f"{len(rounds)} rounds of talks"
+    talks = plural(len(rounds), "round") + " of talks"
     if len(rounds) <= 3:
         talks += f" ({', '.join(' '.join(day_of(r).split()[1:]) for r in rounds)})"
-    talks += f", {settled} issues settled"
+    talks += f", {plural(int(settled), 'issue')} settled"
     if setbacks:
         talks += f", {words(setbacks)} setback{'s' if setbacks > 1 else ''}"
-    parts.append(f"{talks}; {incidents} incidents, {killed} killed.")
+    parts.append(f"{talks}; {plural(int(incidents), 'incident')}, {killed} killed.")
     agreement = next((e for e in entries if "AGREEMENT!" in e), None)
     if agreement:
         late = "90" in gone and when(agreement).date() >= when(gone["90"]).date()
@@ -62,8 +67,9 @@ def story_bullet(text: str, run: int, group: str) -> str:
     collapse = next((e for e in entries if "THE CEASEFIRE COLLAPSES" in e), None)
     if collapse:
         end = datetime.strptime(f"{ended.group(1)} 2023", "%a %d %b %H:%M %Y")
-        parts.append(f"The ceasefire **collapses on {day_of(collapse)}** after {incidents} "
-                     f"incidents, ending the talks; {(end - when(collapse)).days} days of "
+        fighting = (end - when(collapse)).days
+        parts.append(f"The ceasefire **collapses on {day_of(collapse)}** after "
+                     f"{plural(int(incidents), 'incident')}, ending the talks; {fighting} days of "
                      f"fighting.")
     parts.append(f"Ends as *{ended.group(2)}*, {share} gone.")
     return bullet(" ".join(parts))

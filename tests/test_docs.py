@@ -93,3 +93,34 @@ def test_a_doctored_block_is_reported_stale(tmp_path: Path) -> None:
 def test_every_generated_block_is_what_the_model_gives_today() -> None:
     done = subprocess.run([*GENERATE, "--check"], capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, f"stale documents: run `make docs`\n{done.stdout}{done.stderr}"
+
+
+STORY = """THE STORY OF X, run 7 (random seed 1)
+It starts on Thu 21 Sep 2023 at 13:00 and follows 30 days, to Sat 21 Oct 2023. All times are
+local (UTC+04:00).
+Place: Somewhere. The Hill people number 1,000 (a number drawn at random for this run).
+
+Fri 22 Sep 13:00  By now 10% of the Hill people have left (100 people).
+Sat 23 Sep 01:00  About now the queue at the Pass road is at its longest: 250 people
+                  waiting to leave.
+Sun 24 Sep 01:00  By now 50% of the Hill people have left (500 people).
+Mon 25 Sep 10:00  Talks, round 1, at Ford. A setback: the two sides moved further apart. (0
+                  of 6 issues settled so far.)
+Tue 26 Sep 01:00  THE CEASEFIRE COLLAPSES after 1 incident. The war starts again.
+
+HOW IT ENDED (Sat 21 Oct 13:00): renewed war, because the ceasefire collapsed.
+Left for Bremaria: 600 people (60%). Busiest day: 300 people left.
+Violence: 1 incident, then war. 9 casualties; 4 people killed in all.
+Talks: 1 round, 0 of 6 issues settled.
+"""
+
+
+def test_a_story_is_told_in_a_sentence_from_its_own_lines() -> None:
+    import blocks_ws12
+
+    assert blocks_ws12.story_bullet(STORY, 7, "Z") == (
+        "- **Run 7** (group Z): 1,000 people. 10% gone by Fri 22 Sep 13:00, half by Sun 24 Sep "
+        "01:00 (day\n  2.5). The queue peaks at 250 on Sat 23 Sep. 1 round of talks (25 Sep), 0 "
+        "issues settled, one\n  setback; 1 incident, 4 killed. The ceasefire **collapses on Tue 26 "
+        "Sep** after 1 incident,\n  ending the talks; 25 days of fighting. Ends as *renewed war*, "
+        "60% gone.")
