@@ -1,8 +1,9 @@
 # peacesim: `make demo` runs the baseline scenario, `make test` runs the whole suite (ruff, mypy,
 # pytest on all cores; what CI runs), `make test-fast` the same without the tests marked slow
 # (worksheets, scale, benchmark, crashes, hostile inputs; under a minute on 2 cores), `make bench`
-# measures speed and memory (about 8 minutes on 2 cores; writes benchmarks/latest.json). Each
-# target creates .venv and installs what it needs (Python 3.11 and make are enough); a .venv made
+# measures speed and memory (about 8 minutes on 2 cores; writes benchmarks/latest.json), `make
+# docs` regenerates every number and figure the README and exercises/ quote (run it after any
+# model change). Each target creates .venv and installs what it needs (Python 3.11 and make are enough); a .venv made
 # by another Python is refused: `make clean` removes it.
 
 PYTHON ?= python3
@@ -10,7 +11,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 RUNS   ?= 500
 
-.PHONY: demo test test-fast lint install dev bench clean check-venv
+.PHONY: demo test test-fast lint install dev bench docs clean check-venv
 
 # The version of Python a command prints, major.minor ("" if it does not run).
 VERSION_OF = $(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null
@@ -35,7 +36,7 @@ demo: $(VENV)/.installed
 	$(BIN)/sim run scenarios/baseline.toml --runs $(RUNS) --out results/baseline/demo --force
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks docs
 	$(BIN)/mypy
 
 # pytest exits with 5 when no test ran: non-zero, so both targets fail then too.
@@ -47,6 +48,10 @@ test-fast: lint
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench.py
+
+# Every number and figure the README and the worksheets quote, from the commands they quote.
+docs: $(VENV)/.installed
+	$(BIN)/python docs/generate.py
 
 # A .venv made by another Python (or whose Python is gone) would fail in confusing ways.
 check-venv:
