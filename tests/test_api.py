@@ -58,6 +58,9 @@ def test_run_in_memory_of_a_loaded_scenario_equals_the_folder(by_cli: Path,
     assert back.to_pandas().equals(ens.to_pandas())
     for name in sim.SERIES:
         np.testing.assert_array_equal(back.series[name], ens.series[name])
+    # a notebook shows one line, not thousands of numbers
+    assert repr(ens) == "<Ensemble 'baseline': 24 runs, seed 5, every series>"
+    assert repr(back).endswith(f", folder {str(by_cli)!r}>")
 
 
 def test_out_true_is_the_folder_sim_run_chooses(tmp_path: Path,

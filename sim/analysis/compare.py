@@ -46,6 +46,10 @@ class Comparison:
     rows: tuple[dict[str, Any], ...]
     measures: tuple[Measure, ...]
 
+    def __repr__(self) -> str:
+        names = ", ".join(repr(e.label) for e in self.entries)
+        return f"<Comparison of {names}: {len(self.rows)} rows>"
+
 
 def read_input(path: Path) -> Scenario | Ensemble:
     """A scenario file to run, or a results folder already run."""

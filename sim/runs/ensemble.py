@@ -66,6 +66,12 @@ class Ensemble:
     def runs(self) -> int:
         return len(self.rows)
 
+    def __repr__(self) -> str:
+        kept = "quantiles of the series" if self.quantiles else "every series"
+        where = f", folder {str(self.folder)!r}" if self.folder else ""
+        return (f"<Ensemble {self.scenario.name!r}: {self.runs} runs, seed {self.seed}, "
+                f"{kept}{where}>")
+
     def column(self, name: str) -> list[Any]:
         return self.rows.column(name)
 
