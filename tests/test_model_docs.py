@@ -45,7 +45,8 @@ ODD_HEADINGS = (
     "Process overview and scheduling", "Design concepts", "Theoretical and empirical background",
     "Individual decision-making", "Learning", "Individual sensing", "Individual prediction",
     "Interaction", "Collectives", "Heterogeneity", "Stochasticity", "Observation",
-    "Implementation details", "Initialization", "Input data", "Submodels", "The null model", "References",
+    "Implementation details", "Initialization", "Input data", "Submodels", "The null model",
+    "References",
 )
 
 
