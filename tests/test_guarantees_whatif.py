@@ -1,7 +1,10 @@
-"""What would have kept people? Credible guarantees early in the talks against the same
-scenario without talks, and against the same guarantees given late (200 paired runs each)."""
+"""What would have kept people? Credible guarantees early in the talks against the same scenario
+without talks and against the same guarantees given late, and the what-if with food and calm in
+which some runs end in reintegration (200 paired runs each)."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pytest
@@ -28,6 +31,14 @@ def _interval(diff):
     return diff.mean() - half, diff.mean() + half
 
 
+def _wilson_low(hits: int, n: int, z: float = 1.96) -> float:
+    """Lower end of the Wilson 95% interval of a share (sound near 0, unlike the normal one)."""
+    p = hits / n
+    centre = p + z * z / (2 * n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - half) / (1 + z * z / n)
+
+
 @pytest.fixture(scope="module")
 def early():
     return load(ROOT / "scenarios" / "credible_guarantees.toml")
@@ -38,8 +49,18 @@ def early_outcomes(early):
     return _outcomes(early)
 
 
+@pytest.fixture(scope="module")
+def aid():
+    return load(ROOT / "scenarios" / "credible_guarantees_aid.toml")
+
+
+@pytest.fixture(scope="module")
+def aid_outcomes(aid):
+    return _outcomes(aid)
+
+
 def test_credible_guarantees_keep_people_compared_with_no_talks(early, early_outcomes):
-    # measured: 2.1 points fewer leave (95% interval 1.7 to 2.5) with 200 runs
+    # measured: 4.8 points fewer leave (95% interval 4.2 to 5.4) with 200 runs
     without = _shares(_outcomes(early.with_values({"negotiation.talks_held": False})))
     _, high = _interval(_shares(early_outcomes) - without)
     assert high < 0
@@ -47,7 +68,7 @@ def test_credible_guarantees_keep_people_compared_with_no_talks(early, early_out
 
 def test_early_guarantees_keep_more_people_than_late_ones(early, early_outcomes):
     # late: security and amnesty as far apart as in the baseline, the monitors on days 10-11;
-    # measured: 0.5 points fewer leave with early guarantees (95% interval 0.4 to 0.6)
+    # measured: 1.0 point fewer leave with early guarantees (95% interval 0.9 to 1.1)
     late = early.with_values({"negotiation.issues.security_guarantees.gap": 0.7,
                               "negotiation.issues.amnesty.gap": 0.8,
                               "events.1.day": 10, "events.2.day": 11})
@@ -55,12 +76,26 @@ def test_early_guarantees_keep_more_people_than_late_ones(early, early_outcomes)
     assert high < 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "not reached yet: with every household alike, any hazard above about 0.023 a day for 30 "
-    "days ends in exodus, and fear, hunger and distrust at trust 0.15 give about 0.25 a day "
-    "before the first rounds; even an agreement on day 0 with full credibility, calm and food "
-    "leaves 80% gone. Households that differ (hazard_heterogeneity) make a reluctant core: a "
-    "prototype with gamma frailty (shape 1) still gave 0% here (77-80% left)"))
-def test_credible_guarantees_sometimes_end_in_reintegration(early_outcomes):
-    share = np.mean([o["end_state"] == "reintegration" for o in early_outcomes])
-    assert share > 0
+def test_guarantees_alone_do_not_bring_reintegration(early_outcomes):
+    # 0 of 300 runs: about 40% decide in the first two days, before a guarantee is settled
+    assert not any(o["end_state"] == "reintegration" for o in early_outcomes)
+
+
+def test_guarantees_with_food_and_calm_sometimes_end_in_reintegration(aid_outcomes):
+    # measured: 16 of 200 runs (8%; Wilson 95% interval 5.0% to 12.6%); 22 of 300 (7.3%)
+    hits = sum(o["end_state"] == "reintegration" for o in aid_outcomes)
+    assert _wilson_low(hits, RUNS) > 0.02
+
+
+def test_guarantees_at_the_start_keep_more_than_guarantees_near_day_12(aid, aid_outcomes):
+    # late: the same food, calm and monitors, but the three guarantees as far apart as in the
+    # baseline (trust at 0.15 until they come): the talks settle them one by one, all of them by
+    # a median day of about 14; measured: 8.4 points fewer leave with guarantees at the start
+    # (95% interval 7.9 to 8.9), and no late run ends in reintegration (0 of 200)
+    late = _outcomes(aid.with_values({"negotiation.issues.security_guarantees.gap": 0.7,
+                                      "negotiation.issues.amnesty.gap": 0.8,
+                                      "negotiation.issues.civil_rights.gap": 0.7,
+                                      "world.trust": 0.15}))
+    _, high = _interval(_shares(aid_outcomes) - _shares(late))
+    assert high < 0
+    assert np.median([o["agreement_day"] for o in late if o["agreement_day"] is not None]) > 8
