@@ -45,4 +45,4 @@ def test_a_scenario_shows_itself_in_one_short_line() -> None:
     shown = repr(load(ROOT / "scenarios" / "baseline.toml"))
     assert "\n" not in shown and len(shown) < 160
     assert shown.startswith("Scenario('baseline' from ")
-    assert shown.endswith(": 30 days, 1 event, 10 uncertain parameters)")
+    assert shown.endswith(": 30 days, 1 event, 11 uncertain parameters)")
