@@ -53,3 +53,48 @@ def null_block(ws: Workspace) -> str:
 
 
 BLOCKS = {"readme-null-model": ("README.md", null_block)}
+
+
+KEPT_RUNS = 1000
+
+
+def no_talks_twin(ws: Workspace, name: str) -> str:
+    """The scenario with no round of talks, written beside it in the copy."""
+    path = f"scenarios/{name}_no_talks.toml"
+    ws.path(path).write_text(f'extends = "{name}.toml"\nname = "{name} without talks"\n\n'
+                             '[negotiation]\ntalks_held = false\n')
+    return path
+
+
+def difference(ws: Workspace, name: str) -> tuple[float, float, float]:
+    """The paired difference in the share who left, the scenario minus its no-talks twin."""
+    folder = f"results/kept/{name}"
+    ws.sim(f"sim compare {no_talks_twin(ws, name)} scenarios/{name}.toml --runs {RUNS} "
+           f"--seed {SEED} --no-figures --out {folder}")
+    with ws.path(f"{folder}/comparison.csv").open() as f:
+        row = next(r for r in csv.DictReader(f) if r["pairing"]
+                   and r["outcome"] == "departed_share" and r["statistic"] == "mean")
+    return tuple(100 * float(row[c]) for c in ("diff", "diff_low", "diff_high"))  # type: ignore
+
+
+def kept_block(ws: Workspace) -> str:
+    """What the talks and guarantees keep: paired differences, and how often anyone stays."""
+    import json
+
+    lines = []
+    for name in ("baseline", "credible_guarantees", "credible_guarantees_aid"):
+        d, low, high = difference(ws, name)
+        folder = f"results/kept/{name}-ensemble"
+        ws.sim(f"sim run scenarios/{name}.toml --runs {KEPT_RUNS} --seed {SEED} --no-figures "
+               f"--quiet --out {folder}")
+        state = json.loads(ws.path(f"{folder}/summary.json").read_text())["end_state"]
+        r = state["reintegration"]
+        lines.append(f"| `{name}` | {d:+.1f} ({low:+.1f} to {high:+.1f}) | "
+                     f"{r['count']} of {r['n']:,} ({100 * r['low']:.1f}% to "
+                     f"{100 * r['high']:.1f}%) |")
+    head = ["| scenario | share who left, points, against no talks (95% interval) | "
+            "negotiated reintegration (95% interval) |", "|---|---|---|"]
+    return "\n".join(head + lines)
+
+
+BLOCKS["readme-kept"] = ("README.md", kept_block)

@@ -40,7 +40,11 @@ def trust_agreement(ws: Workspace) -> str:
     """Worksheet 4, debrief 4: how often an agreement is reached, in both scenarios."""
     t = guarantees(ws)
     a, b = (pct(float(t[(x, "agreement")]["value"])) for x in ("baseline", "early_guarantees"))
-    return f"{a} of runs in both" if a == b else f"{b} of runs against {a}"
+    if a == b:
+        return f"no more frequent ({a} of runs in both)"
+    more = float(t[("early_guarantees", "agreement")]["value"]) > float(
+        t[("baseline", "agreement")]["value"])
+    return f"{'hardly more' if more else 'less'} frequent ({b} of runs against {a})"
 
 
 def design(ws: Workspace) -> dict[tuple[str, str], dict[str, str]]:

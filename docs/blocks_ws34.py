@@ -96,7 +96,8 @@ def ws4_guarantees(ws: Workspace) -> str:
     settled = [v(x, "issues_settled") for x in (b, a)]
     agree = (f"Agreement stays at {pct(v(a, 'agreement'))} in both"
              if pct(v(a, "agreement")) == pct(v(b, "agreement"))
-             else f"Agreement {arrow(t, a, b, 'agreement')}")
+             else f"Agreement {arrow(t, a, b, 'agreement')}, "
+             + ("hardly more often" if v(b, "agreement") > v(a, "agreement") else "less often"))
     story = ws.sim("sim story scenarios/early_guarantees.toml --pick typical --runs 50")
     flat = " ".join(story.split())
     typical = find(r"The typical run is run (\d+): it ended in ([a-z ]+),", flat)

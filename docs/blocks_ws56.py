@@ -65,9 +65,9 @@ def ws5_calibration(ws: Workspace) -> str:
         if below == v["points"][:len(below)]:
             which = f"the first {which}"
         observed = " and ".join(count(p["observed"]) for p in below)
-        miss += f"; {which} ({observed}) fall below the band"
+        miss += f"; {which} ({observed}) {'falls' if len(below) == 1 else 'fall'} below the band"
     if above:
-        miss += f"; {words(len(above))} fall above it"
+        miss += f"; {words(len(above))} {'falls' if len(above) == 1 else 'fall'} above it"
     return bullet(
         f"**The class's own calibration** (road capacity only, 100 runs × "
         f"{len(c['generations'])} generations): the capacity narrows from "
