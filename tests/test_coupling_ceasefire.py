@@ -78,17 +78,17 @@ def test_credibility_is_at_most_one():
 
 def test_the_memory_of_an_incident_halves_every_half_life_in_the_talks():
     # setbacks only from memory (probability 1 x memory): the first round, about a day after the
-    # incident at day 0.1, is a setback with chance 2^-(elapsed / half-life)
-    tree = {"negotiation": {"mean_days_between_rounds": 1.0, "round_gap_shape": 1e6,
+    # incident at day 1 (round at day 2.08), is a setback with chance 2^-(elapsed / half-life)
+    tree = {"negotiation": {"mean_days_between_rounds": 2.0, "round_gap_shape": 1e6,
                             "setback_per_incident_probability": 1.0,
                             "incident_memory_half_life_days": 1.0},
-            "events": [{"name": "gunfire", "day": 0.1, "incident": True}]}
-    sc = scenario(tree, horizon_days=1.5)
+            "events": [{"name": "gunfire", "day": 1.0, "incident": True}]}
+    sc = scenario(tree, horizon_days=2.5)
     hits, chances = [], []
     for k in range(400):
         first = next(r for r in run_replication(sc, k, 3).log if r.kind == "round")
         hits.append(first.what == "setback")
-        chances.append(2.0 ** -(first.time_days - 0.1))
+        chances.append(2.0 ** -(first.time_days - 1.0))
     assert abs(np.mean(hits) - np.mean(chances)) < 4 * math.sqrt(0.25 / len(hits))
     assert 0.4 < np.mean(chances) < 0.6  # the round is about one half-life after it
 
@@ -107,3 +107,73 @@ def test_the_log_dates_the_collapse_and_each_day_of_fighting_with_its_toll():
     assert {r.what for r in fighting} == {"a day of fighting"}
     assert sum(r.amount for r in fighting) == rep.outcomes["casualties"]
     assert sum(int(r.note) for r in fighting) == rep.outcomes["killed_people"] > 0
+
+
+def _talks(negotiation, events=(), horizon=60, seed=3):
+    """One issue, one round a day from day 1 (each 2 hours), concessions `mean` a round."""
+    tree = {"negotiation": {"mean_days_between_rounds": 1, "round_gap_shape": 1e6,
+                            "settle_gap": 0.1, "min_progress_share": 0.0, **negotiation},
+            "events": list(events)}
+    return run_replication(scenario(tree, horizon_days=horizon), 0, seed)
+
+
+@pytest.mark.parametrize(("gap", "held"), [(0.3, 4), (0.9, 5)])
+def test_a_setback_widens_the_gap_by_its_share_up_to_the_whole(gap, held):
+    # 20 incidents just before the first round (memory half-life 1.2 hours) make it a setback
+    # for sure, and the later rounds free of it. The gap doubles (widening share 1), at most to
+    # 1, then halves each round to below 0.1: 0.3 -> 0.6 -> 3 more rounds; 0.9 -> 1 -> 4 more
+    rep = _talks({"issues": {"only": gap}, "mean_concession_share": 0.5,
+                  "setback_widening_share": 1.0, "setback_per_incident_probability": 1.0,
+                  "incident_memory_half_life_days": 0.05},
+                 events=[{"name": f"gunfire {i}", "day": 1.0, "incident": True}
+                         for i in range(20)])
+    results = [r.what for r in rep.log if r.kind == "round"]
+    assert results[0] == "setback" and "setback" not in results[1:]
+    assert rep.outcomes["agreement"] and rep.outcomes["rounds_held"] == held
+
+
+@pytest.mark.parametrize(("concession", "agreed"), [(0.1, True), (0.05, False)])
+def test_a_round_is_productive_when_the_gaps_close_by_the_minimum_share(concession, agreed):
+    # min progress 0.09 of the open gaps: concessions of 0.1 are productive (agreement after 20
+    # rounds), of 0.05 unproductive, and one unproductive round breaks the talks off
+    rep = _talks({"issues": {"only": 0.8}, "mean_concession_share": concession,
+                  "min_progress_share": 0.09, "max_unproductive_rounds": 1})
+    results = [r.what for r in rep.log if r.kind == "round"]
+    assert rep.outcomes["agreement"] is agreed
+    assert results == (["productive"] * 20 if agreed else ["unproductive"])
+
+
+@pytest.mark.parametrize("shape", [0.5, 4.0])
+def test_concessions_spread_around_their_mean_by_the_gamma_shape(shape):
+    # mean concession 0.1 a round with a gamma spread of mean 1: about 20 rounds, more or fewer
+    # from one replication to the next
+    held = [_talks({"issues": {"only": 0.8}, "mean_concession_share": 0.1,
+                    "concession_shape": shape}, horizon=200, seed=k).outcomes["rounds_held"]
+            for k in range(30)]
+    assert len(set(held)) > 3
+    assert 8 < np.median(held) < 40
+
+
+def test_the_log_dates_each_incident_with_its_casualties_and_killed():
+    sc = scenario({"ceasefire": {"base_incidents_per_day": 2.0, "mean_casualties_per_incident": 3,
+                                 "fatal_share": 0.5}}, horizon_days=20)
+    rep = run_replication(sc, 0, 7)
+    incidents = [r for r in rep.log if r.kind == "incident"]
+    assert len(incidents) == rep.outcomes["incidents"] > 20
+    assert {r.what for r in incidents} == {"incident"}
+    times = [r.time_days for r in incidents]
+    assert times == sorted(times) and 0 < times[0] and times[-1] < 20
+    assert sum(r.amount for r in incidents) == rep.outcomes["casualties"]
+    assert sum(int(r.note) for r in incidents) == rep.outcomes["killed_people"] > 0
+
+
+@pytest.mark.parametrize("road_open", [True, False])
+def test_convoys_come_at_their_rate_and_the_log_says_which_arrived(road_open):
+    sc = scenario({"supplies": {"convoys_per_day": 0.5, "convoy_person_days": 7_000.0,
+                                "aid_access_open": road_open}}, horizon_days=100)
+    log = [r for r in run_replication(sc, 0, 7).log if r.kind == "convoy"]
+    assert abs(len(log) - 50) < 4 * math.sqrt(50)
+    times = [r.time_days for r in log]
+    assert times == sorted(times) and 0 < times[0]
+    what, amount = ("arrived", 7_000.0) if road_open else ("turned back", 0.0)
+    assert {(r.what, r.amount) for r in log} == {(what, amount)}
