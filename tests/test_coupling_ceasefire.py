@@ -132,15 +132,33 @@ def test_a_setback_widens_the_gap_by_its_share_up_to_the_whole(gap, held):
     assert rep.outcomes["agreement"] and rep.outcomes["rounds_held"] == held
 
 
-@pytest.mark.parametrize(("concession", "agreed"), [(0.1, True), (0.05, False)])
-def test_a_round_is_productive_when_the_gaps_close_by_the_minimum_share(concession, agreed):
-    # min progress 0.09 of the open gaps: concessions of 0.1 are productive (agreement after 20
-    # rounds), of 0.05 unproductive, and one unproductive round breaks the talks off
+@pytest.mark.parametrize(("concession", "least", "held"), [(0.1, 0.09, 20), (0.05, 0.09, 0),
+                                                          (0.5, 0.5, 4)])
+def test_a_round_is_productive_when_the_gaps_close_by_the_minimum_share(concession, least, held):
+    # concessions of 0.1 against a minimum progress of 0.09 are productive (agreement after 20
+    # rounds), of 0.05 not, and one unproductive round breaks the talks off; halving the gap is
+    # exactly the minimum 0.5 (productive); 0.8 halves to 0.1, not below the settle gap 0.1,
+    # so it settles in the 4th round
     rep = _talks({"issues": {"only": 0.8}, "mean_concession_share": concession,
-                  "min_progress_share": 0.09, "max_unproductive_rounds": 1})
+                  "min_progress_share": least, "max_unproductive_rounds": 1})
     results = [r.what for r in rep.log if r.kind == "round"]
-    assert rep.outcomes["agreement"] is agreed
-    assert results == (["productive"] * 20 if agreed else ["unproductive"])
+    assert rep.outcomes["agreement"] is (held > 0)
+    assert results == (["productive"] * held if held else ["unproductive"])
+
+
+def test_a_concession_takes_at_most_95_percent_of_a_gap():
+    # full concessions (mean 1, no spread) leave 5% of the gap: 1 -> 0.05 -> 0.0025 (below 0.01)
+    rep = _talks({"issues": {"only": 1.0}, "mean_concession_share": 1.0, "settle_gap": 0.01})
+    assert rep.outcomes["agreement"] and rep.outcomes["rounds_held"] == 2
+
+
+def test_each_issue_draws_its_own_chance_to_settle():
+    # four issues, each settled in a round with probability 0.5 whatever its gap: the first
+    # round settles 0 to 4 of them, binomially, not all or none together
+    firsts = [next(r.amount for r in _talks(
+        {"issues": {k: 0.8 for k in "abcd"}, "settle_probability": 0.5}, horizon=3,
+        seed=k).log if r.kind == "round") for k in range(40)]
+    assert {1.0, 2.0, 3.0} <= set(firsts)
 
 
 @pytest.mark.parametrize("shape", [0.5, 4.0])
