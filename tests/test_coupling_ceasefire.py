@@ -180,7 +180,7 @@ def test_the_log_dates_each_incident_with_its_casualties_and_killed():
     assert len(incidents) == rep.outcomes["incidents"] > 20
     assert {r.what for r in incidents} == {"incident"}
     times = [r.time_days for r in incidents]
-    assert times == sorted(times) and 0 < times[0] and times[-1] < 20
+    assert times == sorted(times) and times[0] > 0 and times[-1] < 20
     assert sum(r.amount for r in incidents) == rep.outcomes["casualties"]
     assert sum(int(r.note) for r in incidents) == rep.outcomes["killed_people"] > 0
 
@@ -192,6 +192,6 @@ def test_convoys_come_at_their_rate_and_the_log_says_which_arrived(road_open):
     log = [r for r in run_replication(sc, 0, 7).log if r.kind == "convoy"]
     assert abs(len(log) - 50) < 4 * math.sqrt(50)
     times = [r.time_days for r in log]
-    assert times == sorted(times) and 0 < times[0]
+    assert times == sorted(times) and times[0] > 0
     what, amount = ("arrived", 7_000.0) if road_open else ("turned back", 0.0)
     assert {(r.what, r.amount) for r in log} == {(what, amount)}
