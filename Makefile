@@ -3,15 +3,17 @@
 # (worksheets, scale, benchmark, crashes, hostile inputs; under a minute on 2 cores), `make bench`
 # measures speed and memory (about 8 minutes on 2 cores; writes benchmarks/latest.json), `make
 # docs` regenerates every number and figure the README and exercises/ quote (run it after any
-# model change). Each target creates .venv and installs what it needs (Python 3.11 and make are enough); a .venv made
-# by another Python is refused: `make clean` removes it.
+# model change), `make mutation` mutates sim/model/ and reports which mutants the model's tests
+# kill (slow: an hour or more on 2 cores; MUTANTS="sim.model.outflow*" narrows it; not part of
+# `make test`). Each target creates .venv and installs what it needs (Python 3.11 and make are
+# enough); a .venv made by another Python is refused: `make clean` removes it.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 RUNS   ?= 500
 
-.PHONY: demo test test-fast lint install dev bench docs clean check-venv
+.PHONY: demo test test-fast lint install dev bench docs mutation clean check-venv
 
 # The version of Python a command prints, major.minor ("" if it does not run).
 VERSION_OF = $(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null
@@ -53,6 +55,22 @@ bench: $(VENV)/.installed
 docs: $(VENV)/.installed
 	$(BIN)/python docs/generate.py
 
+$(VENV)/.installed-mutation: $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet -e ".[dev,dask,mutation]"
+	touch $@
+
+# Settings in pyproject [tool.mutmut]; hypothesis replays fixed examples so a mutant's verdict
+# does not depend on luck. The score is killed / (all mutants but those skipped or not checked).
+MUTANTS ?=
+mutation: $(VENV)/.installed-mutation
+	HYPOTHESIS_PROFILE=ci $(BIN)/mutmut run $(MUTANTS) || true
+	@$(BIN)/mutmut results --all true > mutants/results.txt 2>/dev/null || true
+	@awk -F': ' '/__mutmut_/ { n[$$2]++ } END { t = 0; for (s in n) { print "  " s ": " n[s]; \
+	  if (s != "skipped" && s != "not checked") t += n[s] }; \
+	  printf "mutation score: %d killed / %d checked\n", n["killed"], t }' mutants/results.txt
+	@echo "survivors (mutmut show NAME shows the change):"; \
+	  grep -v -e ': killed' -e ': not checked' -e ': skipped' mutants/results.txt || true
+
 # A .venv made by another Python (or whose Python is gone) would fail in confusing ways.
 check-venv:
 	@if [ -e $(BIN)/python ] || [ -L $(BIN)/python ]; then \
@@ -66,4 +84,4 @@ check-venv:
 	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis mutants

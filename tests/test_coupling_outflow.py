@@ -1,0 +1,133 @@
+"""The outflow's couplings that mutation testing found unchecked: the hazard exponent, the
+decision step, whole households to the last person, and a corridor whose state changes while
+people cross (closing, a tiny capacity, a queue that empties and fills again)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import simpy
+
+from sim.model import run_replication
+from sim.model.outflow import corridor
+from sim.model.world import World
+
+from conftest import scenario
+
+N = 70_000
+SIZE = 3.5
+
+
+def _decided(outflow: dict, world: dict | None = None, days: float = 4) -> float:
+    """The share of households that decided within `days` (the road closed: all still queue)."""
+    sc = scenario({"outflow": {"corridor_open": False, "stayer_share": 0.0,
+                               "household_size_people": SIZE, **outflow},
+                   "world": {"population_people": N, **(world or {})}}, horizon_days=days)
+    return run_replication(sc, 0, 5).outcomes["max_waiting_people"] / SIZE / (N // SIZE)
+
+
+def _close_to(share: float, p: float) -> bool:
+    return abs(share - p) < 5 * math.sqrt(p * (1 - p) / (N // SIZE))
+
+
+@pytest.mark.parametrize(("outflow", "world", "hazard"), [
+    ({"tension_hazard_per_day": 0.4}, {"tension": 0.5, "tension_baseline": 0.5}, 0.4 * 0.25),
+    ({"distrust_hazard_per_day": 0.4}, {"trust": 0.25, "trust_baseline": 0.25}, 0.4 * 0.5625),
+    ({"hunger_hazard_per_day": 0.1}, {"supplies_person_days": 0}, 0.1),  # hunger 1: 1² = 1
+], ids=["tension", "distrust", "hunger"])
+def test_the_hazard_exponent_raises_fear_hunger_and_distrust_to_its_power(outflow, world,
+                                                                           hazard):
+    share = _decided({**outflow, "hazard_exponent": 2}, world, days=4.5)
+    assert _close_to(share, 1 - math.exp(-hazard * 4))  # daily steps: 4 by day 4.5
+
+
+@pytest.mark.parametrize("hours", [6, 24])
+def test_the_share_decided_by_a_day_does_not_depend_on_the_step(hours):
+    share = _decided({"base_hazard_per_day": 0.1, "decision_step_hours": hours}, days=4.01)
+    assert _close_to(share, 1 - math.exp(-0.1 * 4))
+
+
+def test_households_decide_on_the_decision_step_not_before():
+    assert _decided({"base_hazard_per_day": 5}, days=0.99) == 0  # daily steps
+    assert _decided({"base_hazard_per_day": 5}, days=1.01) > 0.9
+
+
+def test_everyone_but_the_stayers_leaves_to_the_last_person():
+    # 10,001 people (9,001 who may leave: not a multiple of the 7 classes); one evacuated early
+    sc = scenario({"outflow": {"base_hazard_per_day": 20, "stayer_share": 0.1,
+                               "household_size_people": 1, "hazard_heterogeneity": 2.0,
+                               "frailty_classes": 7, "corridor_capacity_per_hour": 10_000},
+                   "world": {"population_people": 10_001},
+                   "events": [{"name": "evacuation", "day": 0.01, "evacuate_people": 1}]},
+                  horizon_days=20)
+    out = run_replication(sc, 0, 2).outcomes
+    assert (out["stayed_people"], out["departed_people"]) == (1_000, 9_001)
+
+
+@pytest.mark.parametrize(("people", "size", "left"), [(3, 3, 0), (10, 3.5, 3)])
+def test_whole_households_decide_and_fewer_than_one_household_stay(people, size, left):
+    # one household of 3 leaves; of 10 people in households of 3.5, two households (7) leave
+    # and the 3 left, fewer than a household, never decide (the model counts whole households)
+    sc = scenario({"outflow": {"base_hazard_per_day": 20, "stayer_share": 0.0,
+                               "household_size_people": size},
+                   "world": {"population_people": people}}, horizon_days=10)
+    assert run_replication(sc, 0, 2).outcomes["stayed_people"] == left
+
+
+def _served(capacity: float, cohorts: list[tuple[float, int]], changes=(), hours=48.0) -> World:
+    """Cohorts (hour, people) queue at a corridor of `capacity` an hour; `changes` (hour,
+    open, capacity) change the corridor as a timeline event would."""
+    env = simpy.Environment()
+    world = World(env, scenario({"outflow": {"corridor_capacity_per_hour": capacity}}).params)
+
+    def arrivals():
+        for hour, people in cohorts:
+            yield env.timeout(hour / 24 - env.now)
+            world.advance(env.now)
+            world.join_queue(people)
+
+    def timeline():
+        for hour, is_open, cap in changes:
+            yield env.timeout(hour / 24 - env.now)
+            world.set_variable("corridor_open", is_open)
+            world.set_variable("corridor_capacity_per_hour", cap)
+            world.signal("corridor_changed")
+
+    env.process(arrivals())
+    env.process(timeline())
+    env.process(corridor(env, world))
+    env.run(until=hours / 24)
+    return world
+
+
+def _crossed_by(world: World, hour: float) -> int:
+    return sum(n for day, n, _ in world.crossings if day * 24 <= hour + 1e-9)
+
+
+def test_a_corridor_closing_mid_hour_lets_through_what_crossed_before_it_closed():
+    world = _served(100, [(0, 1_000)], changes=[(0.5, False, 100), (3.0, True, 100)])
+    assert _crossed_by(world, 0.5) == 50
+    assert _crossed_by(world, 2.9) == 50
+    assert _crossed_by(world, 4.0) == 150
+
+
+def test_a_capacity_change_mid_hour_applies_from_that_moment():
+    world = _served(100, [(0, 1_000)], changes=[(0.5, True, 1_000)])
+    assert _crossed_by(world, 0.5) == 50  # the slice is cut where the capacity changed
+    assert _crossed_by(world, 1.4) == 50
+    assert _crossed_by(world, 1.5) == 1_000  # then a slice of 950 people at 1,000 an hour
+
+
+@pytest.mark.parametrize(("capacity", "by_day"), [(0.0, 0), (0.5, 12)])
+def test_a_capacity_under_one_an_hour_is_served_and_zero_lets_nobody_out(capacity, by_day):
+    world = _served(100, [(0, 1_000)], changes=[(0, True, capacity)], hours=24)
+    assert sum(n for _, n, _ in world.crossings) == by_day
+
+
+def test_a_queue_that_empties_carries_no_spare_capacity_to_the_next_arrivals():
+    world = _served(100, [(0, 100), (5, 100)], hours=8)
+    assert _crossed_by(world, 1.0) == 100
+    # the second cohort is through at hour 6, not earlier: nothing saved from the idle hours
+    assert world.crossings[-1][0] * 24 == pytest.approx(6.0, abs=1e-9)
+    assert _crossed_by(world, 6.0) == 200
