@@ -67,10 +67,6 @@ class Relaxation:
             t, g0 = corner, g1
         return tension
 
-    def trust(self, trust: float, anchor: float, dt: float) -> float:
-        """Trust `dt` days on, relaxing toward its anchor (constant between events)."""
-        return anchor + (trust - anchor) * math.exp(-dt * self.trust_rate)
-
     def series(self, at: Any, dt: np.ndarray) -> dict[str, np.ndarray]:
         """Tension, trust and hunger `dt` days after snapshots `at` (columns by name), as
         `World.advance` would bring them: the piecewise solution where hunger moves, the same
