@@ -13,7 +13,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 RUNS   ?= 500
 
-.PHONY: demo test test-fast lint install dev bench docs mutation clean check-venv
+.PHONY: demo test test-fast lint install dev bench docs docs-check mutation clean check-venv
 
 # The version of Python a command prints, major.minor ("" if it does not run).
 VERSION_OF = $(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null
@@ -54,6 +54,10 @@ bench: $(VENV)/.installed
 # Every number and figure the README and the worksheets quote, from the commands they quote.
 docs: $(VENV)/.installed
 	$(BIN)/python docs/generate.py
+
+# Every generated block compared with what the model gives today (writes nothing; minutes).
+docs-check: $(VENV)/.installed
+	$(BIN)/python docs/generate.py --check
 
 $(VENV)/.installed-mutation: $(VENV)/.installed-dev
 	$(BIN)/pip install --quiet -e ".[dev,dask,mutation]"

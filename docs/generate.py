@@ -11,6 +11,7 @@ on another copy of the repository. The keys and what each runs are in docs/block
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import shutil
 import sys
@@ -28,6 +29,11 @@ sys.path.insert(0, str(HERE))
 DOCUMENTS = ("README.md", "exercises/*.md")
 #: A block on lines of its own, or inline in a sentence (then without newlines around it).
 BLOCK = re.compile(r"(<!-- generated: ([a-z0-9-]+) -->(\n?))(.*?)(<!-- /generated -->)", re.S)
+#: What the generated numbers depend on: the results of every shipped scenario (their hashes in
+#: tests/identity.json change with any change to the model's results), the inputs the commands
+#: read, and the generators. `make docs` stamps their digest into STAMP; a fast test compares.
+INPUTS = ("tests/identity.json", "scenarios/*", "data/*", "exercises/class/*.toml", "docs/*.py")
+STAMP = "docs/generated.json"
 MARKER = re.compile(r"<!-- generated: ([a-z0-9-]+) -->")
 
 
@@ -114,6 +120,21 @@ def stale(root: Path, keys: list[str], ws: Workspace, blocks: dict[str, Block],
     return differ
 
 
+def inputs_digest(root: Path) -> str:
+    """The sha256 of every input the generated blocks depend on (names and contents)."""
+    digest = hashlib.sha256()
+    for pattern in INPUTS:
+        for path in sorted(root.glob(pattern)):
+            if path.is_file():
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def stamp(root: Path) -> None:
+    """Record that every block was regenerated from today's inputs."""
+    (root / STAMP).write_text(f'{{"inputs_sha256": "{inputs_digest(root)}"}}\n')
+
+
 def copy_figures(root: Path, ws: Workspace) -> None:
     """Run the commands whose figures the README shows and copy them into docs/img/."""
     for command, source, name in figures():
@@ -146,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             differ = stale(root, keys, ws, blocks, write=not args.check)
             if not args.check and not args.only:
                 copy_figures(root, ws)
+                stamp(root)
         except Failed as failed:
             print(f"error: {failed}", file=sys.stderr)
             return 2
