@@ -77,3 +77,35 @@ def ok(result: Result) -> Result:
 def same_bytes(a: Path, b: Path) -> None:
     for name in ("outcomes.csv", "series.npz"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def served(capacity: float, cohorts: list[tuple[float, int]], changes: Any = (),
+           hours: float = 48.0) -> Any:
+    """A World whose corridor serves cohorts (hour, people) at `capacity` an hour, nothing else
+    running; `changes` (hour, open, capacity) change the corridor as a timeline event would."""
+    import simpy
+
+    from sim.model.outflow import corridor
+    from sim.model.world import World
+
+    env = simpy.Environment()
+    world = World(env, scenario({"outflow": {"corridor_capacity_per_hour": capacity}}).params)
+
+    def arrivals() -> Any:
+        for hour, people in cohorts:
+            yield env.timeout(hour / 24 - env.now)
+            world.advance(env.now)
+            world.join_queue(people)
+
+    def timeline() -> Any:
+        for hour, is_open, cap in changes:
+            yield env.timeout(hour / 24 - env.now)
+            world.set_variable("corridor_open", is_open)
+            world.set_variable("corridor_capacity_per_hour", cap)
+            world.signal("corridor_changed")
+
+    env.process(arrivals())
+    env.process(timeline())
+    env.process(corridor(env, world))
+    env.run(until=hours / 24)
+    return world

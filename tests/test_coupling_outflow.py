@@ -7,13 +7,11 @@ from __future__ import annotations
 import math
 
 import pytest
-import simpy
 
 from sim.model import run_replication
-from sim.model.outflow import corridor
 from sim.model.world import World
 
-from conftest import scenario
+from conftest import scenario, served
 
 N = 70_000
 SIZE = 3.5
@@ -75,30 +73,6 @@ def test_whole_households_decide_and_fewer_than_one_household_stay(people, size,
     assert run_replication(sc, 0, 2).outcomes["stayed_people"] == left
 
 
-def _served(capacity: float, cohorts: list[tuple[float, int]], changes=(), hours=48.0) -> World:
-    """Cohorts (hour, people) queue at a corridor of `capacity` an hour; `changes` (hour,
-    open, capacity) change the corridor as a timeline event would."""
-    env = simpy.Environment()
-    world = World(env, scenario({"outflow": {"corridor_capacity_per_hour": capacity}}).params)
-
-    def arrivals():
-        for hour, people in cohorts:
-            yield env.timeout(hour / 24 - env.now)
-            world.advance(env.now)
-            world.join_queue(people)
-
-    def timeline():
-        for hour, is_open, cap in changes:
-            yield env.timeout(hour / 24 - env.now)
-            world.set_variable("corridor_open", is_open)
-            world.set_variable("corridor_capacity_per_hour", cap)
-            world.signal("corridor_changed")
-
-    env.process(arrivals())
-    env.process(timeline())
-    env.process(corridor(env, world))
-    env.run(until=hours / 24)
-    return world
 
 
 def _crossed_by(world: World, hour: float) -> int:
@@ -106,14 +80,14 @@ def _crossed_by(world: World, hour: float) -> int:
 
 
 def test_a_corridor_closing_mid_hour_lets_through_what_crossed_before_it_closed():
-    world = _served(100, [(0, 1_000)], changes=[(0.5, False, 100), (3.0, True, 100)])
+    world = served(100, [(0, 1_000)], changes=[(0.5, False, 100), (3.0, True, 100)])
     assert _crossed_by(world, 0.5) == 50
     assert _crossed_by(world, 2.9) == 50
     assert _crossed_by(world, 4.0) == 150
 
 
 def test_a_capacity_change_mid_hour_applies_from_that_moment():
-    world = _served(100, [(0, 1_000)], changes=[(0.5, True, 1_000)])
+    world = served(100, [(0, 1_000)], changes=[(0.5, True, 1_000)])
     assert _crossed_by(world, 0.5) == 50  # the slice is cut where the capacity changed
     assert _crossed_by(world, 1.4) == 50
     assert _crossed_by(world, 1.5) == 1_000  # then a slice of 950 people at 1,000 an hour
@@ -121,12 +95,12 @@ def test_a_capacity_change_mid_hour_applies_from_that_moment():
 
 @pytest.mark.parametrize(("capacity", "by_day"), [(0.0, 0), (0.5, 12)])
 def test_a_capacity_under_one_an_hour_is_served_and_zero_lets_nobody_out(capacity, by_day):
-    world = _served(100, [(0, 1_000)], changes=[(0, True, capacity)], hours=24)
+    world = served(100, [(0, 1_000)], changes=[(0, True, capacity)], hours=24)
     assert sum(n for _, n, _ in world.crossings) == by_day
 
 
 def test_a_queue_that_empties_carries_no_spare_capacity_to_the_next_arrivals():
-    world = _served(100, [(0, 100), (5, 100)], hours=8)
+    world = served(100, [(0, 100), (5, 100)], hours=8)
     assert _crossed_by(world, 1.0) == 100
     # the second cohort is through at hour 6, not earlier: nothing saved from the idle hours
     assert world.crossings[-1][0] * 24 == pytest.approx(6.0, abs=1e-9)

@@ -7,35 +7,14 @@ import math
 from itertools import pairwise
 
 import pytest
-import simpy
 
-from sim.model.outflow import corridor
-from sim.model.world import World
-
-from conftest import scenario
-
-
-def _served(capacity: float, cohorts: list[tuple[float, int]], hours: float = 48) -> World:
-    """Cohorts (hour, people) join a queue served at `capacity` an hour; nothing else happens."""
-    env = simpy.Environment()
-    world = World(env, scenario({"outflow": {"corridor_capacity_per_hour": capacity}}).params)
-
-    def arrivals():
-        for hour, people in cohorts:
-            yield env.timeout(hour / 24 - env.now)
-            world.advance(env.now)
-            world.join_queue(people)
-
-    env.process(arrivals())
-    env.process(corridor(env, world))
-    env.run(until=hours / 24)
-    return world
+from conftest import served
 
 
 def test_cohorts_cross_in_the_order_they_joined_and_the_last_waits_the_fifo_time():
     # 1,000 at hour 0 and 1,000 at hour 1, served at 250 an hour: FIFO serves the first cohort in
     # hours 1-4 and the second in 5-8, so the longest wait is 2,000 / 250 - 1 = 7 hours (LIFO: 8)
-    world = _served(250, [(0, 1_000), (1, 1_000)])
+    world = served(250, [(0, 1_000), (1, 1_000)])
     joined = [round((day - wait) * 24, 9) for day, wait, _ in world.waits]
     assert joined == sorted(joined)
     assert max(24 * wait for _, wait, _ in world.waits) == pytest.approx(7.0, abs=1e-9)
@@ -46,7 +25,7 @@ def test_cohorts_cross_in_the_order_they_joined_and_the_last_waits_the_fifo_time
 
 
 def test_a_later_cohort_never_crosses_before_an_earlier_one_is_through():
-    world = _served(100, [(h, 60) for h in range(12)])  # demand 60 an hour, served at 100
+    world = served(100, [(h, 60) for h in range(12)])  # demand 60 an hour, served at 100
     last_of = {}
     for day, wait, _ in world.waits:
         last_of[round((day - wait) * 24, 9)] = day
@@ -60,7 +39,7 @@ def test_a_later_cohort_never_crosses_before_an_earlier_one_is_through():
 
 @pytest.mark.parametrize("capacity", [250.0, 333.3])
 def test_exactly_capacity_crosses_each_hour_while_people_wait(capacity):
-    world = _served(capacity, [(0, 3_000)], hours=20)
+    world = served(capacity, [(0, 3_000)], hours=20)
     # by hour t (whole hours, then the last partial slice) floor(c t) have crossed: a fraction
     # of a person carries on; the last crosses at 3,000 / c hours
     crossed = 0
