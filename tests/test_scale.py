@@ -24,7 +24,7 @@ from conftest import cli, same_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.toml"
-RUNS, CHUNK = "600", "30"  # 20 chunks: a kill lands between the first and the last
+RUNS, CHUNK = "2000", "50"  # 40 chunks: a kill after the third lands seconds before the last
 pytestmark = pytest.mark.slow  # Dask clusters, kills and resumes of 600 runs
 
 
@@ -69,7 +69,7 @@ def _start(out: Path) -> subprocess.Popen[str]:
 
 
 def _stop_after_chunks(proc: subprocess.Popen[str], out: Path, sig: int) -> tuple[str, str]:
-    """Send `sig` once three chunks are saved (the run has 20)."""
+    """Send `sig` once three chunks are saved (the run has 40)."""
     chunks = checkpoint.partial_folder(out) / "chunks"
     deadline = time.monotonic() + 120
     while len(list(chunks.glob("0*.npz"))) < 3:
