@@ -88,3 +88,21 @@ def test_an_event_a_few_rounding_steps_after_the_start_is_not_seen_at_it():
     sc = scenario({"events": [{"name": "shock", "day": 1.5e-13, "set": {"trust": 1.0}}]},
                   horizon_days=1)
     assert run_replication(sc, 0, 1).series["trust"][0] == 0.5
+
+
+def test_starving_people_queuing_or_not_push_tension_to_baseline_plus_weight_at_most_1():
+    """No supplies at all: hunger 1 for everyone inside, those queuing included, so tension
+    relaxes toward min(1, baseline + weight); with nobody inside there is no hunger."""
+    for baseline, target in ((0.4, 0.7), (0.9, 1.0)):
+        sc = scenario({"world": {"supplies_person_days": 0, "tension": baseline,
+                                 "tension_baseline": baseline, "tension_half_life_days": 1.0},
+                       "supplies": {"hunger_tension_weight": 0.3}}, horizon_days=2)
+        s = run_replication(sc, 0, 1).series
+        assert s["tension"][1] == pytest.approx(target + (baseline - target) / 2, rel=1e-9)
+    sc = scenario({"world": {"supplies_person_days": 0},
+                   "outflow": {"mode": "queue", "stayer_share": 0.0,
+                               "corridor_capacity_per_hour": 100}}, horizon_days=2)
+    assert run_replication(sc, 0, 1).series["hunger"][1] == 1.0  # 7,600 still queuing
+    sc = scenario({"world": {"supplies_person_days": 0}, "events": [
+        {"name": "all out", "day": 1.0, "evacuate_people": 10_000}]}, horizon_days=2)
+    assert list(run_replication(sc, 0, 1).series["hunger"]) == [1.0, 0.0, 0.0]
