@@ -62,7 +62,7 @@ def test_a_crossing_serves_cohorts_first_come_and_sums_each_ones_wait():
 
 
 def test_a_cohort_of_one_left_after_a_kill_still_crosses():
-    env, world = _world()
+    _env, world = _world()
     world.join_queue(3)
     world.join_queue(9_997)
     assert world.kill(5_000, 5_000) == 5_000  # half of everyone; the first cohort keeps 1
@@ -73,7 +73,7 @@ def test_a_cohort_of_one_left_after_a_kill_still_crosses():
 
 
 def test_settled_issues_and_deliveries_add_up():
-    env, world = _world()
+    _env, world = _world()
     world.settle(1)
     world.settle(2)
     assert world.issues_settled == 3
