@@ -17,23 +17,25 @@ SHOWN = (("departed_share", "share who left", lambda v: f"{100 * v:.1f}%"),
          ("mean_wait_hours", "mean wait, hours", lambda v: f"{v:.0f}"))
 
 
-def twin(ws: Workspace, name: str) -> str:
-    """A queue-only twin of a shipped scenario, written beside it in the copy."""
-    path = f"scenarios/{name}_queue_only.toml"
-    ws.path(path).write_text(f'extends = "{name}.toml"\nname = "{name} queue only"\n\n'
-                             '[outflow]\nmode = "queue"\n')
+def twin(ws: Workspace, name: str, what: str, section: str, line: str) -> str:
+    """A shipped scenario with one line changed (`what` names it), written beside it."""
+    path = f"scenarios/{name}_{what.replace(' ', '_')}.toml"
+    ws.path(path).write_text(f'extends = "{name}.toml"\nname = "{name} {what}"\n\n'
+                             f"[{section}]\n{line}\n")
     return path
 
 
 def means(ws: Workspace, name: str) -> dict[tuple[str, bool], float]:
     """Mean of each shown outcome for the scenario (False) and its queue twin (True), paired."""
     folder = f"results/null/{name}"
-    ws.sim(f"sim compare scenarios/{name}.toml {twin(ws, name)} --runs {RUNS} --seed {SEED} "
+    queue = twin(ws, name, "queue only", "outflow", 'mode = "queue"')
+    ws.sim(f"sim compare scenarios/{name}.toml {queue} --runs {RUNS} --seed {SEED} "
            f"--no-figures --out {folder}")
+    shown = {outcome for outcome, _, _ in SHOWN}
     found: dict[tuple[str, bool], float] = {}
     with ws.path(f"{folder}/comparison.csv").open() as f:
         for row in csv.DictReader(f):
-            if row["statistic"] == "mean" and row["outcome"] in dict((s[0], s) for s in SHOWN):
+            if row["statistic"] == "mean" and row["outcome"] in shown:
                 found[row["outcome"], bool(row["pairing"])] = \
                     float(row["value"]) if row["value"] else math.nan
     return found
@@ -58,18 +60,11 @@ BLOCKS = {"readme-null-model": ("README.md", null_block)}
 KEPT_RUNS = 1000
 
 
-def no_talks_twin(ws: Workspace, name: str) -> str:
-    """The scenario with no round of talks, written beside it in the copy."""
-    path = f"scenarios/{name}_no_talks.toml"
-    ws.path(path).write_text(f'extends = "{name}.toml"\nname = "{name} without talks"\n\n'
-                             '[negotiation]\ntalks_held = false\n')
-    return path
-
-
 def difference(ws: Workspace, name: str) -> tuple[float, float, float]:
     """The paired difference in the share who left, the scenario minus its no-talks twin."""
     folder = f"results/kept/{name}"
-    ws.sim(f"sim compare {no_talks_twin(ws, name)} scenarios/{name}.toml --runs {RUNS} "
+    without = twin(ws, name, "without talks", "negotiation", "talks_held = false")
+    ws.sim(f"sim compare {without} scenarios/{name}.toml --runs {RUNS} "
            f"--seed {SEED} --no-figures --out {folder}")
     with ws.path(f"{folder}/comparison.csv").open() as f:
         row = next(r for r in csv.DictReader(f) if r["pairing"]
