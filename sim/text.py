@@ -94,3 +94,10 @@ def slug(name: str) -> str:
             cut = cut[:-1]
         out = f"{cut.rstrip(_KEPT)}-{tag}"
     return out
+
+
+def label(name: str) -> str:
+    """A scenario's name in words, as a class reads it ("amnesty_on_day_2" -> "Amnesty on day
+    2"); the comparison's tables and figures and the stories use the same words."""
+    words = " ".join(name.replace("_", " ").split())
+    return words[:1].upper() + words[1:]

@@ -15,6 +15,8 @@ from sim.analysis.story import tell
 from sim.model import record_times, run_replication
 from sim.scenario import Scenario, from_tree, load, merge
 
+from conftest import cli, ok
+
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.toml"
 FALLBACK: dict[str, Any] = {
     "name": "t", "start": datetime(2023, 9, 21, 13, tzinfo=timezone(timedelta(hours=4))),
@@ -153,3 +155,37 @@ def test_postponements_are_grouped() -> None:
     postponed = [line for line in _body(tell(sc, rep, 0, 1)) if "postponed" in line]
     assert 1 <= len(postponed) <= 3
     assert re.search(r"Talks postponed \d+ times \(until ", postponed[0])
+
+
+def test_the_header_names_the_scenario_by_its_label() -> None:
+    sc = from_tree(merge(_tree(), {"name": "amnesty_on_day_2"}))
+    text = tell(sc, run_replication(sc, 0, 1), 0, 1)
+    assert text.startswith("THE STORY OF AMNESTY ON DAY 2, run 0 (random seed 1)")
+    assert "AMNESTY_ON_DAY_2" not in text
+
+
+@pytest.fixture(scope="module")
+def held(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A results folder of 4 runs of the baseline, seed 5."""
+    import sim
+
+    out = tmp_path_factory.mktemp("story") / "four"
+    sim.run(BASELINE, runs=4, seed=5, workers=1, out=out, progress=False, figures=False)
+    return out
+
+
+def test_a_story_of_a_folder_is_one_of_its_runs(held: Path) -> None:
+    told = ok(cli("story", held, "--replication", "3")).stdout
+    assert told == ok(cli("story", BASELINE, "--replication", "3", "--seed", "5")).stdout
+    assert ok(cli("story", held, "--replication", "3", "--seed", "5")).stdout == told
+
+
+@pytest.mark.parametrize("asked", [["--replication", "4"], ["--replication", "600"],
+                                   ["--replication", "1", "--seed", "6"]])
+def test_a_story_outside_the_folders_runs_is_refused(held: Path, asked: list[str]) -> None:
+    """Telling replication 600 of a 4-run folder would pass a new run off as one of its own."""
+    result = cli("story", held, *asked)
+    assert result.exit_code == 2 and not result.stdout
+    assert "is not in this results folder" in result.stderr
+    assert "replications 0 to 3 of seed 5" in result.stderr and "Traceback" not in result.stderr
+    assert f"sim story {held / 'scenario.toml'} --replication" in result.stderr

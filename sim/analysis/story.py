@@ -17,7 +17,7 @@ from sim.model.world import Record
 from sim.scenario.events import EventSpec, event_day
 from sim.scenario.load import Scenario
 from sim.scenario.params import ScenarioParams
-from sim.text import printable_lines
+from sim.text import label, printable_lines
 
 #: Log kinds told one line per run of records, with the longest run in days.
 GROUPED = {"incident": 3.0, "fighting": 3.0, "convoy": 3.0, "postponed": math.inf}
@@ -87,7 +87,8 @@ def _header(p: ScenarioParams, rep: Replication, replication: int, seed: int) ->
     drawn = " (a number drawn at random for this run)" if "world.population_people" in \
         rep.parameters else ""
     issues = ", ".join(name.replace("_", " ") for name in p.negotiation.issues)
-    lines = [f"THE STORY OF {p.name.upper()}, run {replication} (random seed {seed})",
+    title = (label(p.name) or p.name).upper()
+    lines = [f"THE STORY OF {title}, run {replication} (random seed {seed})",
              p.description,
              f"It starts on {s:%a} {s.day} {s:%b %Y at %H:%M} and follows {p.horizon_days:g} days,"
              f" to {end:%a} {end.day} {end:%b %Y}. All times are local ({s:%Z}).",

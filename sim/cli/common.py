@@ -94,11 +94,12 @@ def command_line() -> str:
     return " ".join(["sim", *sys.argv[1:]])
 
 
-def scenario_and_seed(source: Path) -> tuple[Scenario, int]:
+def scenario_and_seed(source: Path) -> tuple[Scenario, int, int | None]:
+    """A scenario file's scenario and seed, or a results folder's and how many runs it holds."""
     if source.is_dir():
         from sim.runs import folder as results
 
         ens, manifest = results.read(source)
-        return ens.scenario, int(manifest["seed"])
+        return ens.scenario, int(manifest["seed"]), ens.runs
     sc = load(source)
-    return sc, sc.params.seed
+    return sc, sc.params.seed, None

@@ -18,7 +18,7 @@ from sim.cli.common import (
     scenario_and_seed,
     scheduler_address,
 )
-from sim.errors import RunFailed, RunInterrupted
+from sim.errors import ResultsError, RunFailed, RunInterrupted
 from sim.scenario.load import ScenarioError, load
 from sim.text import printable
 
@@ -127,7 +127,8 @@ def story(source: Path, replication: int | None, picks: tuple[str, ...], runs: i
           seed: int | None) -> None:
     """Tell one replication as a dated story, in the scenario's names.
 
-    SOURCE is a scenario file or a results folder (its scenario and seed are used).
+    SOURCE is a scenario file or a results folder (its scenario and seed are used, and the
+    replication must be one of its runs).
 
     \b
     Examples:
@@ -144,9 +145,21 @@ def story(source: Path, replication: int | None, picks: tuple[str, ...], runs: i
             raise click.UsageError("give --replication or --pick, not both")
         click.echo(tell_picks(source, picks, runs, seed))
         return
-    sc, default_seed = scenario_and_seed(source)
-    seed = default_seed if seed is None else seed
+    sc, default_seed, held = scenario_and_seed(source)
     replication = replication or 0
+    if held is not None and (replication >= held or seed not in (None, default_seed)):
+        raise ResultsError(outside_folder(source, replication, seed, held, default_seed))
+    seed = default_seed if seed is None else seed
     click.echo(tell(sc, run_replication(sc, replication, seed), replication, seed))
 
 
+def outside_folder(folder: Path, replication: int, seed: int | None, held: int,
+                   folder_seed: int) -> str:
+    """Why a story asked of a results folder is refused: it would tell a run the folder does
+    not hold, as if it were one of them; the scenario file tells it as a new run."""
+    asked = f"seed {seed}" if seed not in (None, folder_seed) else f"replication {replication}"
+    return (f"{printable(folder)}: {asked} is not in this results folder (it holds "
+            f"replications 0 to {held - 1:,} of seed {folder_seed}); to tell a new run of its "
+            f"scenario, give the scenario file: sim story "
+            f"{printable(folder / 'scenario.toml')} --replication {replication} "
+            f"--seed {folder_seed if seed is None else seed}")
