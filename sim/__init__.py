@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import operator
 import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -183,11 +184,19 @@ def _progress(progress: bool | Progress) -> Progress:
     return job.silent if progress is False else progress
 
 
-def _bar(total: int) -> Any:
-    from tqdm.auto import tqdm
+class _Bar:
+    """tqdm.auto's bar (a notebook's or a terminal's), then each step after it, on stderr."""
 
-    bar = tqdm(total=total, unit="run")
-    return _Ticking(bar)
+    def __call__(self, total: int) -> Any:
+        from tqdm.auto import tqdm
+
+        return _Ticking(tqdm(total=total, unit="run"))
+
+    def say(self, doing: str) -> None:
+        print(doing, file=sys.stderr, flush=True)
+
+
+_bar = _Bar()
 
 
 class _Ticking:

@@ -13,7 +13,7 @@ from sim.analysis import sweep as sweeping
 from sim.errors import ScenarioError
 from sim.runs.ensemble import Ensemble
 from sim.runs.folder import check_target, write_folder
-from sim.runs.job import Progress, as_scenario, scenario_inputs, silent
+from sim.runs.job import Progress, as_scenario, say, saying, scenario_inputs, silent
 from sim.runs.outpaths import default_out
 from sim.scenario.load import Scenario
 from sim.scenario.workload import check_work
@@ -51,6 +51,7 @@ def compare(inputs: Sequence[Input], runs: int | None = None, seed: int | None =
         check_target(target, force, sources)
     with progress(runs * len(inputs)) as tick:
         entries = comparing.gather(paths, loaded, runs, seed, workers=workers, progress=tick)
+    say(progress, "computing the differences and their intervals (bootstrap)...")
     comp = comparing.compare(entries)
     if target is None:
         return comp
@@ -63,7 +64,8 @@ def compare(inputs: Sequence[Input], runs: int | None = None, seed: int | None =
     lines = comparing.summary(comp)
     write_folder(target, {"comparison.csv": comparing.comparison_csv(comp.rows),
                           "summary.txt": "\n".join(lines) + "\n"}, manifest,
-                 (lambda folder: figures(comp, folder)) if figures else None,
+                 saying(progress, "drawing figures...",
+                        (lambda folder: figures(comp, folder)) if figures else None),
                  force=force, inputs=sources)
     return comp
 
@@ -101,10 +103,12 @@ def sweep(scenario: Scenario | Path, sets: Sequence[str] | Mapping[str, Any],
                                     progress=tick)
     if target is None:
         return result
+    say(progress, "computing the medians and their intervals...")
     table = sweeping.rows(result)
     manifest = {**about, "scenario": sc.name, "seed": seed, "runs": runs,
                 "scenario_sha256": sc.digest(), "axes": {a.path: list(a.values) for a in axes}}
     write_folder(target, {"sweep.csv": sweeping.sweep_csv(table)}, manifest,
-                 (lambda folder: figures(result, table, folder)) if figures else None,
+                 saying(progress, "drawing figures...",
+                        (lambda folder: figures(result, table, folder)) if figures else None),
                  force=force, inputs=inputs, scenario=sc)
     return result

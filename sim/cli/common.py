@@ -75,18 +75,28 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def bar(quiet: bool) -> Progress:
-    """A progress bar on stderr, shown only when stderr is a terminal and not --quiet."""
+class Bar:
+    """A progress bar on stderr, then a line for each step after it ("drawing figures..."),
+    shown only when stderr is a terminal and not --quiet (stdout keeps only the results)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.shown = not quiet and sys.stderr.isatty()
 
     @contextlib.contextmanager
-    def shown(total: int) -> Iterator[Callable[[int], Any]]:
+    def __call__(self, total: int) -> Iterator[Callable[[int], Any]]:
         from tqdm import tqdm
 
-        with tqdm(total=total, unit="run", file=sys.stderr,
-                  disable=quiet or not sys.stderr.isatty()) as progress:
+        with tqdm(total=total, unit="run", file=sys.stderr, disable=not self.shown) as progress:
             yield progress.update
 
-    return shown
+    def say(self, doing: str) -> None:
+        if self.shown:
+            click.echo(doing, err=True)
+
+
+def bar(quiet: bool) -> Progress:
+    """The command's progress: a bar and what happens after it, on stderr."""
+    return Bar(quiet)
 
 
 def command_line() -> str:

@@ -36,6 +36,27 @@ def silent(total: int) -> Iterator[Callable[[int], Any]]:
     yield lambda done: None
 
 
+def say(progress: Progress, doing: str) -> None:
+    """Tell what happens once the bar is full ("drawing figures..."), so seconds of work after
+    it are not silence; only a progress with a `say` (the command's bar) shows it."""
+    tell = getattr(progress, "say", None)
+    if tell is not None:
+        tell(doing)
+
+
+def saying(progress: Progress, doing: str, then: Callable[[Path], object] | None
+           ) -> Callable[[Path], None] | None:
+    """`then` (figures drawn into a folder), telling first that it is being done."""
+    if then is None:
+        return None
+
+    def tell_then(folder: Path) -> None:
+        say(progress, doing)
+        then(folder)
+
+    return tell_then
+
+
 def scenario_inputs(sc: Scenario) -> list[Path]:
     """The files a scenario was read from (the file, those it extends, posterior CSVs): a
     results folder may not replace a folder holding them."""
@@ -113,8 +134,11 @@ def run(scenario: Scenario | Path | None, runs: int | None, seed: int | None, *,
                         "workers": workers or os.cpu_count(), "scheduler": scheduler,
                         "series": series, "chunk_size": chunk_size, "resumed": bool(resume),
                         "wall_time_seconds": round(time.perf_counter() - began, 3)}
+            say(progress, "writing the results folder...")
             try:
-                results.write(ens, out, manifest, figures(ens) if figures else None,
+                results.write(ens, out, manifest,
+                              saying(progress, "drawing figures...",
+                                     figures(ens) if figures else None),
                               force=force, inputs=inputs)
             except OSError as err:
                 if is_full(err):
