@@ -194,6 +194,13 @@ def ws6_debrief(ws: Workspace) -> str:
                  "--runs 100", "results/ex6/team_c_days")
     moved = ", ".join(f"day {float(r['events.1.day']):g} "
                       f"{pct(float(r['departed_share_median']), 1)}" for r in days)
+    timing = 100 * (float(days[-1]["departed_share_median"])
+                     - float(days[0]["departed_share_median"]))
+    package = kept_g - kept
+    lesson = ("the package (how high trust goes and stays, how far fear falls) matters more "
+              "than a few days" if abs(timing) < package else
+              "a few days matter as much as the package (how high trust goes and stays, how far "
+              "fear falls)")
     return "\n".join([
         bullet(f"Team A's \"exodus\" goes from {pct(f('baseline', 'end_state.exodus'))} to "
                f"{pct(f(a, 'end_state.exodus'))} {why}: end states are counted in order "
@@ -207,8 +214,9 @@ def ws6_debrief(ws: Workspace) -> str:
                f"{count(round(people, -2))} people more stay); the early guarantees of worksheet "
                f"4 keep {kept_g:.0f} points. Moving team C's event (debrief 4; `sim sweep "
                f"exercises/class/team_c_amnesty_day2.toml --set events.1.day=0,2,5 --runs "
-               f"100`), median share gone: {moved}. In this model the package (how high trust "
-               f"goes and stays, how far fear falls) matters more than a few days."),
+               f"100`), median share gone: {moved}: {timing:.1f} points from day 0 to day 5, "
+               f"against {package:.0f} points between team C and the early guarantees. In this "
+               f"model {lesson}."),
     ])
 
 

@@ -30,6 +30,10 @@ SECTIONS = ("## Learning goals", "## The situation", "## Predict first", "## Run
 #: The most replications a classroom command may ask for (a laptop answers in seconds).
 MAX_RUNS = 100
 Ran = tuple[str, subprocess.CompletedProcess[str] | None]
+#: In "What to look at", the bullets about printed text; their "quoted" words are quoted output.
+LOOK = re.compile(r"^## What to look at\n(.*?)(?=^## |\Z)", re.M | re.S)
+PRINTED = re.compile(r"^- \*\*(?:The story|The picked stories|The (?:table|text|summary) "
+                     r"printed by).*?(?=^- |\Z)", re.M | re.S)
 
 
 def commands(md: Path) -> list[str]:
@@ -39,6 +43,21 @@ def commands(md: Path) -> list[str]:
         joined = re.sub(r"\\\n\s*", " ", block)
         found += [line.strip() for line in joined.splitlines() if line.startswith("sim ")]
     return found
+
+
+def quoted(md: Path) -> list[str]:
+    """What the worksheet quotes of the printed output ("Talks, round 2 ... Some progress")."""
+    look = LOOK.search(md.read_text())
+    bullets = PRINTED.findall(look.group(1)) if look else []
+    return [q for b in bullets for q in re.findall(r'"([^"]+)"', " ".join(b.split()))]
+
+
+def printed(quote: str, output: str) -> bool:
+    """The quote is in the output, whatever the line breaks and case; "..." stands for up to
+    a few lines of anything."""
+    parts = [re.escape(" ".join(part.split())) for part in quote.split("...")]
+    return re.search(r".{0,300}?".join(parts), " ".join(output.split()),
+                     re.I | re.S) is not None
 
 
 def classroom(tmp: Path) -> Path:
@@ -145,6 +164,25 @@ def test_worksheet_commands_run_as_written(md: Path, ran: dict[str, Any]) -> Non
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("md", WORKSHEETS, ids=lambda p: p.stem)
+def test_the_output_a_worksheet_quotes_is_printed(md: Path, ran: dict[str, Any]) -> None:
+    """A student looks for the words the sheet quotes: they must be in what the commands print."""
+    output = "\n".join(r.stdout for _, r in ran[md.stem][1] if r is not None)
+    missing = [q for q in quoted(md) if not printed(q, output)]
+    assert not missing, f"{md.name} quotes {missing}, which its commands do not print"
+
+
+def test_a_quote_is_found_across_line_breaks_and_only_if_printed() -> None:
+    story = ("Fri 22 Sep 10:43  Talks, round 2, at Yevlakh. Some progress, but no new issue\n"
+             "                  settled. (0 of 6 issues settled so far.)")
+    assert printed("Talks, round 2 ... Some progress, but no new issue settled", story)
+    assert not printed("Talks, round 2 ... No real progress", story)
+    assert not printed("Talks, round 3 ... Some progress", story)
+    assert quoted(EXERCISES / "01_three_mechanisms.md")[:2] == [
+        "For teachers", "Talks, round 2 ... Some progress, but no new issue settled"]
+
+
+@pytest.mark.slow
 def test_notebooks_run_with_nbmake(ran: dict[str, Any]) -> None:
     """Each notebook runs top to bottom without an error (nbmake, from the dev extra)."""
     if "notebooks" not in ran:
@@ -172,3 +210,29 @@ def test_team_files_extend_the_baseline(team: Path) -> None:
     tree = tomllib.loads(team.read_text())
     assert tree["extends"] == "../../scenarios/baseline.toml"
     assert tree["name"] and tree["description"].startswith("Team ")
+
+
+def test_team_c_changes_nothing_before_its_amnesty_on_day_2() -> None:
+    """"Amnesty on day 2": the same world as the baseline until the event, then the amnesty."""
+    import numpy as np
+
+    from sim.analysis.story import tell
+    from sim.model import record_times, run_replication
+    from sim.scenario import load
+
+    base, team = load(ROOT / "scenarios" / "baseline.toml"), load(
+        EXERCISES / "class" / "team_c_amnesty_day2.toml")
+    same = {"name", "description", "events"}
+    assert team.params.model_dump(exclude=same) == base.params.model_dump(exclude=same)
+    added = team.params.events[len(base.params.events):]
+    assert [e.day for e in added] == [2] and "amnesty" in added[0].name
+    before = record_times(team.params) < 2
+    for k in range(3):
+        a, b = run_replication(base, k, 7), run_replication(team, k, 7)
+        for name, series in a.series.items():
+            np.testing.assert_array_equal(series[before], b.series[name][before], err_msg=name)
+        assert [r for r in a.log if r.time_days < 2] == [r for r in b.log if r.time_days < 2]
+        story = tell(team, b, k, 7)
+        assert "Already agreed at the start" not in story
+        assert "Sat 23 Sep 13:00  An amnesty is announced" in story
+        assert "International monitors now at 100% of full strength" in " ".join(story.split())

@@ -147,6 +147,9 @@ def _event(p: ScenarioParams, r: Record, spec: EventSpec) -> str:
         parts.append(f"It can take {_people(s['corridor_capacity_per_hour'])} an hour.")
     if "peacekeepers" in s:
         parts.append(f"{_cap(n.peacekeepers)} now number {round(s['peacekeepers']):,}.")
+    if "monitors" in s:
+        parts.append(f"International monitors now at {s['monitors']:.0%} of full strength."
+                     if s["monitors"] else "The international monitors are gone.")
     for key, word in (("tension", "Fear"), ("trust", "Trust")):
         if spec.add.get(key):
             parts.append(f"{word} {'rises' if spec.add[key] > 0 else 'falls'}.")
