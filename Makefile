@@ -5,15 +5,17 @@
 # docs` regenerates every number and figure the README and exercises/ quote (run it after any
 # model change), `make mutation` mutates sim/model/ and reports which mutants the model's tests
 # kill (slow: an hour or more on 2 cores; MUTANTS="sim.model.outflow*" narrows it; not part of
-# `make test`). Each target creates .venv and installs what it needs (Python 3.11 and make are
-# enough); a .venv made by another Python is refused: `make clean` removes it.
+# `make test`), `make notebooks` opens the exercise notebooks in JupyterLab. Each target creates
+# .venv and installs what it needs (Python 3.11 and make are enough); a .venv made by another
+# Python is refused: `make clean` removes it.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 RUNS   ?= 500
 
-.PHONY: demo test test-fast lint install dev bench docs docs-check mutation clean check-venv
+.PHONY: demo test test-fast lint install dev bench docs docs-check mutation notebooks clean \
+	check-venv
 
 # The version of Python a command prints, major.minor ("" if it does not run).
 VERSION_OF = $(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null
@@ -58,6 +60,14 @@ docs: $(VENV)/.installed
 # Every generated block compared with what the model gives today (writes nothing; minutes).
 docs-check: $(VENV)/.installed
 	$(BIN)/python docs/generate.py --check
+
+$(VENV)/.installed-notebooks: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[notebooks]"
+	touch $@
+
+# The exercise notebooks in JupyterLab, in the browser (Ctrl-C in the terminal stops it).
+notebooks: $(VENV)/.installed-notebooks
+	$(BIN)/jupyter lab exercises
 
 $(VENV)/.installed-mutation: $(VENV)/.installed-dev
 	$(BIN)/pip install --quiet -e ".[dev,dask,mutation]"

@@ -1,15 +1,17 @@
 """peacesim: talks, a fragile ceasefire and a population's outflow, as a discrete-event model.
 
 The Python API does what the `sim` command does (the command is a thin layer over it): `run`,
-`compare`, `sweep`, `validate`, `calibrate` and `read`. Every path is a `str` or a `Path`; bad
-input raises the errors of `sim.errors` that the command turns into one `error:` line."""
+`compare`, `sweep`, `validate`, `calibrate` and `read`; `scenarios.path("baseline")` finds a
+shipped scenario file from any folder. Every path is a `str` or a `Path`; bad input raises the
+errors of `sim.errors` that the command turns into one `error:` line."""
 
 from __future__ import annotations
 
+import contextlib
 import operator
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,13 +32,15 @@ from sim.runs.executors import EXECUTORS
 from sim.runs.job import Progress
 from sim.runs.outpaths import MADE_BY
 from sim.scenario import Scenario, ScenarioError, from_tree, limits, load
+from sim.scenario import shipped as scenarios
 from sim.text import literal_figure_text
 
 __version__ = "0.1.0"
 __all__ = ["OUTCOMES", "SERIES", "Calibrated", "Comparison", "Ensemble", "ObservedError",
            "OptionError", "Replication", "ResultsError", "RunFailed", "RunInterrupted", "Scenario",
            "ScenarioError", "Sweep", "Validation", "__version__", "calibrate", "compare",
-           "from_tree", "load", "read", "run", "run_replication", "sweep", "validate"]
+           "from_tree", "load", "read", "run", "run_replication", "scenarios", "sweep",
+           "validate"]
 
 PathLike = str | os.PathLike[str]
 #: `out`: a folder (str or Path), True for the folder `sim` would choose, None to write nothing.
@@ -187,29 +191,18 @@ def _progress(progress: bool | Progress) -> Progress:
 class _Bar:
     """tqdm.auto's bar (a notebook's or a terminal's), then each step after it, on stderr."""
 
-    def __call__(self, total: int) -> Any:
+    @contextlib.contextmanager
+    def __call__(self, total: int) -> Iterator[Callable[[int], Any]]:
         from tqdm.auto import tqdm
 
-        return _Ticking(tqdm(total=total, unit="run"))
+        with tqdm(total=total, unit="run") as bar:
+            yield bar.update
 
     def say(self, doing: str) -> None:
         print(doing, file=sys.stderr, flush=True)
 
 
 _bar = _Bar()
-
-
-class _Ticking:
-    """A tqdm bar as a context that yields its update function."""
-
-    def __init__(self, bar: Any) -> None:
-        self.bar = bar
-
-    def __enter__(self) -> Callable[[int], Any]:
-        return self.bar.update  # type: ignore[no-any-return]
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.close()
 
 
 def _standard_figures(ens: Ensemble) -> Callable[[Path], None]:

@@ -75,6 +75,17 @@ def run(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=300)
 
 
+def test_notebooks_load_the_shipped_scenarios_through_the_package() -> None:
+    """A notebook copied anywhere still finds its scenarios: no path relative to a folder."""
+    import json
+
+    for nb in NOTEBOOKS:
+        code = "".join(line for cell in json.loads(nb.read_text())["cells"]
+                       if cell["cell_type"] == "code" for line in cell["source"])
+        assert "sim.scenarios.path(" in code, nb.name
+        assert not re.search(r"[\"'/]scenarios/|Path\.cwd\(\)", code), nb.name
+
+
 def test_there_are_six_worksheets_a_teacher_guide_and_notebooks() -> None:
     assert len(WORKSHEETS) >= 6
     assert (EXERCISES / "TEACHER.md").is_file()
@@ -117,12 +128,13 @@ def _run_worksheet(md: Path, here: Path, listed: str) -> list[Ran]:
 
 
 def _run_notebooks(here: Path) -> subprocess.CompletedProcess[str]:
-    """`pytest --nbmake exercises/*.ipynb`, in a copy so nothing lands beside the originals."""
+    """`pytest --nbmake *.ipynb` on copies in a folder of their own, with no scenarios/ near:
+    a student's copy finds the shipped scenarios through the package (`sim.scenarios`)."""
     for nb in NOTEBOOKS:
-        shutil.copy(nb, here / "exercises" / nb.name)
+        shutil.copy(nb, here / nb.name)
     return subprocess.run(
         [sys.executable, "-m", "pytest", "--nbmake", "--nbmake-timeout=60", "-q",
-         "-p", "no:cacheprovider", *[f"exercises/{nb.name}" for nb in NOTEBOOKS]],
+         "-p", "no:cacheprovider", *[nb.name for nb in NOTEBOOKS]],
         cwd=here, capture_output=True, text=True, timeout=300,
         env={**os.environ, "MPLBACKEND": "Agg"})
 
@@ -139,7 +151,7 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     with ThreadPoolExecutor(max_workers=3) as pool:
         if importlib.util.find_spec("nbmake"):
             jobs["notebooks"] = pool.submit(
-                _run_notebooks, classroom(tmp_path_factory.mktemp("notebooks")))
+                _run_notebooks, tmp_path_factory.mktemp("notebooks"))
         for md in WORKSHEETS:
             here = classroom(tmp_path_factory.mktemp(md.stem))
             jobs[md.stem] = pool.submit(_worksheet_job, md, here, listed)
