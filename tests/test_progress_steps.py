@@ -98,3 +98,19 @@ def test_the_python_bar_tells_the_steps_too(capsys: pytest.CaptureFixture[str],
     sim.run(BASELINE, runs=2, workers=1, out=tmp_path / "r", figures=False)
     out, err = capsys.readouterr()
     assert out == "" and "2/2" in err and err.endswith("writing the results folder...\n")
+
+
+def test_validation_and_calibration_say_what_follows_the_bar(tmp_path: Path) -> None:
+    from sim.fitting import jobs as fitting
+
+    history = BASELINE.parent / "historical_2023.toml"
+    observed = BASELINE.parent.parent / "data" / "nk2023_arrivals_early.csv"
+    p = Recorder()
+    fitting.validate(history, observed, "departed", None, 3, 1, about=ABOUT, workers=1,
+                     out=tmp_path / "v", progress=p)
+    assert p.said == ["bar full", "writing the results..."]
+    p = Recorder()
+    fitting.calibrate(history, observed, ["outflow.corridor_capacity_per_hour"], 0.5,
+                      "departed", None, 6, 0, 2, 1, about=ABOUT, workers=1, out=tmp_path / "c",
+                      progress=p)
+    assert p.said == ["bar full", "running the calibrated scenario 2 times..."]

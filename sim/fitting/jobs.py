@@ -16,7 +16,7 @@ from sim.fitting import validate as v
 from sim.fitting.observed import CUMULATIVE, Observed, read
 from sim.runs import folder as results
 from sim.runs.ensemble import Ensemble, run_ensemble
-from sim.runs.job import Progress, as_scenario, scenario_inputs, silent
+from sim.runs.job import Progress, as_scenario, say, scenario_inputs, silent
 from sim.runs.outpaths import default_out
 from sim.scenario.load import Scenario
 from sim.scenario.workload import check_work
@@ -74,6 +74,8 @@ def validate(source: Scenario | Ensemble | Path, observed_file: Path, series: st
             ens = run_ensemble(sc, n, s, workers=workers, progress=tick)
     result = v.validate(ens, data, series)
     if target is not None:
+        say(progress, "writing the results and drawing figures..." if figures else
+            "writing the results...")
         manifest = {**about, "scenario": sc.name, "seed": ens.seed, "runs": ens.runs,
                     "scenario_sha256": sc.digest(), "observed": str(observed_file),
                     "series": series}
@@ -112,6 +114,8 @@ def calibrate(scenario: Scenario | Path, observed_file: Path, params: Sequence[s
     manifest = {**about, "scenario": sc.name, "seed": seed, "runs": runs,
                 "scenario_sha256": sc.digest(), "observed": str(observed_file),
                 "series": series}
+    say(progress, f"running the calibrated scenario {predictive_runs:,} times"
+        + (", then drawing figures..." if figures else "..."))
     _, predictive = calibrated.write(fit, prior, target, predictive_runs, force,
                                      workers=workers, manifest=manifest, inputs=inputs,
                                      figures=figures)
