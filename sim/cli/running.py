@@ -121,7 +121,8 @@ def check(files: tuple[Path, ...]) -> None:
               help="With --pick and a scenario file: replications to pick from "
                    "[default: the scenario's].")
 @click.option("--seed", type=click.IntRange(min=0),
-              help="Random seed [default: the scenario's, or the results folder's].")
+              help="Random seed [default: the scenario's; a results folder tells only its "
+                   "own seed's runs].")
 @friendly
 def story(source: Path, replication: int | None, picks: tuple[str, ...], runs: int | None,
           seed: int | None) -> None:
