@@ -1,8 +1,9 @@
 """peacesim: talks, a fragile ceasefire and a population's outflow, as a discrete-event model.
 
 The Python API does what the `sim` command does (the command is a thin layer over it): `run`,
-`compare`, `sweep`, `validate`, `calibrate` and `read`. Every path is a `str` or a `Path`; bad
-input raises the errors of `sim.errors` that the command turns into one `error:` line."""
+`compare`, `sweep`, `sensitivity`, `discover`, `validate`, `calibrate` and `read`. Every path is
+a `str` or a `Path`; bad input raises the errors of `sim.errors` that the command turns into one
+`error:` line."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.analysis import jobs as analysis_jobs
 from sim.analysis.compare import Comparison
@@ -31,11 +32,16 @@ from sim.runs.outpaths import MADE_BY
 from sim.scenario import Scenario, ScenarioError, from_tree, limits, load
 from sim.text import literal_figure_text
 
+if TYPE_CHECKING:
+    from sim.analysis.discover import Discovery
+    from sim.analysis.exploring import Sensitivity
+
 __version__ = "0.1.0"
 __all__ = ["OUTCOMES", "SERIES", "Calibrated", "Comparison", "Ensemble", "ObservedError",
            "OptionError", "Replication", "ResultsError", "RunFailed", "RunInterrupted", "Scenario",
            "ScenarioError", "Sweep", "Validation", "__version__", "calibrate", "compare",
-           "from_tree", "load", "read", "run", "run_replication", "sweep", "validate"]
+           "discover", "from_tree", "load", "read", "run", "run_replication", "sensitivity",
+           "sweep", "validate"]
 
 PathLike = str | os.PathLike[str]
 #: `out`: a folder (str or Path), True for the folder `sim` would choose, None to write nothing.
@@ -90,6 +96,40 @@ def sweep(scenario: Scenario | PathLike, sets: Sequence[str] | Mapping[str, Any]
                                progress=_progress(progress))
 
 
+def sensitivity(scenario: Scenario | PathLike, method: str = "morris",
+                params: str | Sequence[str] | None = None, ranges: Sequence[str] = (),
+                samples: int | None = None, runs_per_point: int = 10, seed: int | None = None,
+                workers: int | None = None, out: Out = None,
+                progress: bool | Progress = True, *, force: bool = False,
+                figures: bool = True, command: str | None = None) -> Sensitivity:
+    """Rank which parameters matter for each outcome (Morris or Sobol, needs
+    `peacesim[analysis]`), as `sim sensitivity` does; `ranges` as `["world.trust=0.05:0.4"]`."""
+    from sim.analysis import exploring
+
+    samples, runs_per_point, seed, workers = _options(
+        samples=samples, runs_per_point=runs_per_point, seed=seed, workers=workers)
+    names = params.split(",") if isinstance(params, str) else params
+    source = scenario if isinstance(scenario, Scenario) else Path(scenario)
+    return exploring.run(source, method, names, list(ranges), samples, runs_per_point, seed,
+                         about=_about("sensitivity", command), workers=workers,
+                         out=_out(out), force=force,
+                         figures=_sensitivity_figures if figures else None,
+                         progress=_progress(progress))
+
+
+def discover(source: Ensemble | PathLike, outcome: str, threshold: float | None = None,
+             out: PathLike | None = None, *, force: bool = False, figures: bool = True,
+             command: str | None = None) -> Discovery:
+    """Find the parameter ranges where an outcome (`"end_state=reintegration"`) happens, by
+    PRIM over a results folder or an ensemble, as `sim discover` does."""
+    from sim.analysis import exploring
+
+    item = source if isinstance(source, Ensemble) else Path(source)
+    return exploring.discover(item, outcome, threshold, about=_about("discover", command),
+                              out=None if out is None else Path(out), force=force,
+                              figures=_discovery_figures if figures else None)
+
+
 def validate(source: Scenario | Ensemble | PathLike, observed: PathLike,
              series: str = "departed", column: str | None = None, runs: int | None = None,
              seed: int | None = None, workers: int | None = None, out: Out = None,
@@ -136,7 +176,7 @@ def read(path: PathLike) -> Ensemble:
 
 #: The API function that makes each kind of folder.
 _FUNCTIONS = {"run": "run", "compare": "compare", "sweep": "sweep", "validation": "validate",
-              "calibration": "calibrate"}
+              "calibration": "calibrate", "sensitivity": "sensitivity", "discover": "discover"}
 
 
 def _about(kind: str, command: str | None) -> dict[str, Any]:
@@ -226,6 +266,21 @@ def _sweep_figures(result: Sweep, table: list[dict[str, Any]], folder: Path) -> 
     with literal_figure_text():
         save_sweep_figures(result, table, folder)
 
+
+
+def _sensitivity_figures(result: Any, folder: Path) -> None:
+    from sim.figures.sensitivity import save_sensitivity_figures
+
+    with literal_figure_text():
+        save_sensitivity_figures(result, folder)
+
+
+def _discovery_figures(found: Any, folder: Path) -> None:
+    from sim.figures.sensitivity import discovery
+    from sim.figures.style import DPI
+
+    with literal_figure_text():
+        discovery(found).savefig(folder / "discovery.png", dpi=DPI)
 
 
 def _validation_figures(v: Validation, ens: Ensemble) -> Mapping[str, Any]:
