@@ -7,10 +7,7 @@ a `str` or a `Path`; bad input raises the errors of `sim.errors` that the comman
 
 from __future__ import annotations
 
-import operator
-import os
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,10 +22,10 @@ from sim.model import Replication, run_replication
 from sim.outcomes import OUTCOMES, SERIES
 from sim.runs import folder as results
 from sim.runs import job
+from sim.runs.calls import Out, PathLike, __version__, _about, _options, _out, _progress, _series
 from sim.runs.ensemble import SERIES_MODES, Ensemble
 from sim.runs.executors import EXECUTORS
 from sim.runs.job import Progress
-from sim.runs.outpaths import MADE_BY
 from sim.scenario import Scenario, ScenarioError, from_tree, limits, load
 from sim.text import literal_figure_text
 
@@ -36,16 +33,11 @@ if TYPE_CHECKING:
     from sim.analysis.discover import Discovery
     from sim.analysis.exploring import Sensitivity
 
-__version__ = "0.1.0"
 __all__ = ["OUTCOMES", "SERIES", "Calibrated", "Comparison", "Ensemble", "ObservedError",
            "OptionError", "Replication", "ResultsError", "RunFailed", "RunInterrupted", "Scenario",
            "ScenarioError", "Sweep", "Validation", "__version__", "calibrate", "compare",
            "discover", "from_tree", "load", "read", "run", "run_replication", "sensitivity",
            "sweep", "validate"]
-
-PathLike = str | os.PathLike[str]
-#: `out`: a folder (str or Path), True for the folder `sim` would choose, None to write nothing.
-Out = PathLike | bool | None
 
 
 def run(scenario: Scenario | PathLike | None, runs: int | None = None,
@@ -172,75 +164,6 @@ def calibrate(scenario: Scenario | PathLike, observed: PathLike, params: str | S
 def read(path: PathLike) -> Ensemble:
     """The ensemble of a results folder written by `sim run` or `sim.run(out=...)`."""
     return results.read(Path(path))[0]
-
-
-#: The API function that makes each kind of folder.
-_FUNCTIONS = {"run": "run", "compare": "compare", "sweep": "sweep", "validation": "validate",
-              "calibration": "calibrate", "sensitivity": "sensitivity", "discover": "discover"}
-
-
-def _about(kind: str, command: str | None) -> dict[str, Any]:
-    """The header of a folder's manifest.json; `made_by` lets a later --force know the folder
-    is sim's to replace."""
-    return {"made_by": MADE_BY, "kind": kind,
-            "command": command or f"sim.{_FUNCTIONS[kind]}(...) in Python",
-            "version": __version__, "created": datetime.now(UTC).isoformat(timespec="seconds")}
-
-
-def _out(out: Out) -> Path | bool | None:
-    return out if out is None or isinstance(out, bool) else Path(out)
-
-
-def _options(**given: int | None) -> list[Any]:
-    """Numbers the command's options refuse are refused here in the same words; whole numbers
-    of any kind (numpy's too) come back as int."""
-    found: list[Any] = []
-    for name, value in given.items():
-        low = 0 if name == "seed" else 1
-        high = limits.MAX_RUNS if "runs" in name else 4 * (os.cpu_count() or 1) \
-            if name == "workers" else None
-        try:
-            number = None if value is None or isinstance(value, bool) else operator.index(value)
-        except TypeError:
-            number = None
-        if value is not None and (number is None or number < low
-                                  or (high is not None and number > high)):
-            most = f" and at most {high:,}" if high is not None else ""
-            raise OptionError(f"{name}={value!r}: give a whole number at least {low}{most}")
-        found.append(number)
-    return found
-
-
-def _series(series: str) -> None:
-    if series not in SERIES:
-        raise OptionError(f"series {series!r}: choose one of {', '.join(SERIES)}")
-
-
-def _progress(progress: bool | Progress) -> Progress:
-    """True: a bar that suits a notebook or a terminal (tqdm.auto); False: nothing."""
-    if progress is True:
-        return _bar
-    return job.silent if progress is False else progress
-
-
-def _bar(total: int) -> Any:
-    from tqdm.auto import tqdm
-
-    bar = tqdm(total=total, unit="run")
-    return _Ticking(bar)
-
-
-class _Ticking:
-    """A tqdm bar as a context that yields its update function."""
-
-    def __init__(self, bar: Any) -> None:
-        self.bar = bar
-
-    def __enter__(self) -> Callable[[int], Any]:
-        return self.bar.update  # type: ignore[no-any-return]
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.close()
 
 
 def _standard_figures(ens: Ensemble) -> Callable[[Path], None]:

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,8 +98,10 @@ def run(scenario: Scenario | Path, method: str, params: Sequence[str] | None = N
     if target is not None:
         check_target(target, force, inputs)
     axes = [sweeping.Axis(name, ()) for name in p.names]
-    with progress(runs * len(points)) as tick:
-        swept = sweeping.run_sweep(sc, axes, points, runs, seed, workers=workers, progress=tick)
+    cores = workers or os.cpu_count() or 1
+    with progress(runs * len(points)) as tick:  # few runs a point: shared among the workers
+        swept = sweeping.run_sweep(sc, axes, points, runs, seed, workers=workers, progress=tick,
+                                   chunk_size=math.ceil(runs / cores) if cores > 1 else None)
     ensembles = tuple(point.ensemble for point in swept.points)
     indices, noise, skipped = {}, {}, {}
     for key, values in outcome_runs(ensembles, sc.params.horizon_days).items():

@@ -78,6 +78,7 @@ def replace_problem(out: Path, inputs: Iterable[Path | str] = ()) -> str | None:
 WRITTEN = {"scenario.toml": "", "manifest.json": "", "outcomes.csv": "", "series.npz": "",
            "summary.json": "", "summary.txt": "", "comparison.csv": "", "sweep.csv": "",
            "validation.json": "", "calibration.json": "", "posterior.csv": "",
+           "indices.csv": "", "noise.csv": "", "peeling.csv": "",
            "*_calibrated.toml": "", "*.png": "", "figures/": "*.png", "posteriors/": "*.csv"}
 
 
