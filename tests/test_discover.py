@@ -42,6 +42,18 @@ def test_prim_finds_a_planted_box(seed: int) -> None:
     assert masses == sorted(masses, reverse=True) and masses[-1] >= prim.SUPPORT
 
 
+def test_limits_the_runs_do_not_support_are_dropped() -> None:
+    x, y = planted()
+    noisy = prim.Box({"a": (0.6, 1.0), "b": (0.05, 0.95), "c": (0.0, 0.3), "d": (0.1, 1.0)},
+                     0, 0, 0)
+    kept = prim.simplify(x, y, NAMES, noisy)
+    assert set(kept.limits) == {"a", "c"}
+    inside = (x[:, 0] >= 0.6) & (x[:, 2] <= 0.3)
+    assert kept.mass == pytest.approx(inside.mean())
+    assert kept.density == pytest.approx(y[inside].mean())
+    assert kept.coverage == pytest.approx(y[inside].sum() / y.sum())
+
+
 def test_a_threshold_picks_the_widest_box_dense_enough() -> None:
     x, y = planted()
     boxes = prim.prim(x, y, NAMES)

@@ -18,6 +18,8 @@ from sim.runs.ensemble import Ensemble
 
 #: Share of the box's runs peeled off at each step, and the smallest box kept (share of runs).
 PEEL, SUPPORT = 0.05, 0.05
+#: A limit is kept when the runs it excludes hold clearly fewer cases (one-sided, this level).
+ALPHA = 0.05
 COMPARE = {"<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt,
            "=": operator.eq}
 SPEC = re.compile(r"\s*([\w.]+)\s*(<=|>=|<|>|=)?\s*(.*?)\s*")
@@ -37,7 +39,8 @@ class Box:
 
 @dataclass(frozen=True)
 class Discovery:
-    """The outcome sought, the peeling trajectory and the box chosen on it."""
+    """The outcome sought, the peeling trajectory, the box chosen on it and that box without
+    the limits the data do not support (`box`, the one shown)."""
 
     outcome: str
     names: tuple[str, ...]
@@ -47,6 +50,7 @@ class Discovery:
     runs: int
     trajectory: tuple[Box, ...]
     chosen: int
+    box: Box
 
 
 def cases(ens: Ensemble, spec: str) -> tuple[np.ndarray, str]:
@@ -149,6 +153,41 @@ def choose(boxes: Sequence[Box], threshold: float | None = None) -> int:
     return max(range(len(boxes)), key=lambda i: (boxes[i].density, -i))
 
 
+def simplify(x: np.ndarray, y: np.ndarray, names: Sequence[str], box: Box,
+             alpha: float = ALPHA) -> Box:
+    """The box without the limits the data do not support: one at a time, drop the limit whose
+    excluded runs are least clearly fewer cases than the box's (one-sided binomial test; greedy
+    peeling on a noisy outcome also trims parameters that do not matter)."""
+    from scipy.stats import binomtest
+
+    total, limits = max(int(y.sum()), 1), dict(box.limits)
+    while limits:
+        worst: tuple[float, str] | None = None
+        for name in limits:
+            inside = _inside(x, names, limits)
+            wider = _inside(x, names, {k: v for k, v in limits.items() if k != name})
+            cut = wider & ~inside
+            p = binomtest(int(y[cut].sum()), int(cut.sum()), float(y[inside].mean()),
+                          alternative="less").pvalue if cut.any() else 1.0
+            if worst is None or p > worst[0]:
+                worst = (p, name)
+        if worst is None or worst[0] <= alpha:
+            break
+        del limits[worst[1]]
+    inside = _inside(x, names, limits)
+    return Box(limits, float(y[inside].sum()) / total, float(y[inside].mean()),
+               float(inside.mean()))
+
+
+def _inside(x: np.ndarray, names: Sequence[str], limits: dict[str, tuple[float, float]]
+            ) -> np.ndarray:
+    inside = np.ones(len(x), dtype=bool)
+    for name, (low, high) in limits.items():
+        j = list(names).index(name)
+        inside &= (x[:, j] >= low) & (x[:, j] <= high)
+    return inside
+
+
 def discover(ens: Ensemble, spec: str, threshold: float | None = None) -> Discovery:
     """PRIM over an ensemble's drawn parameters for the runs where `spec` holds."""
     if threshold is not None and not 0 < threshold <= 1:
@@ -164,18 +203,21 @@ def discover(ens: Ensemble, spec: str, threshold: float | None = None) -> Discov
     names = tuple(params)
     x = np.column_stack([params[n] for n in names])
     boxes = prim(x, y, names)
+    chosen = choose(boxes, threshold)
     return Discovery(words, names, {n: (float(v.min()), float(v.max())) for n, v in
                                     params.items()}, float(y.mean()), int(y.sum()), len(y),
-                     tuple(boxes), choose(boxes, threshold))
+                     tuple(boxes), chosen, simplify(x, y, names, boxes[chosen]))
 
 
 def describe(d: Discovery) -> list[str]:
     """The chosen box in plain words."""
-    box = d.trajectory[d.chosen]
+    box, dropped = d.box, len(d.trajectory[d.chosen].limits) - len(d.box.limits)
     lines = [f"Runs where {d.outcome}: {d.cases} of {d.runs} ({d.base:.0%}).",
-             f"PRIM's chosen box (step {d.chosen} of {len(d.trajectory) - 1}) holds "
-             f"{box.mass:.0%} of the runs and {box.coverage:.0%} of these cases (coverage); "
-             f"{box.density:.0%} of its runs are cases (density), against {d.base:.0%} overall."]
+             f"PRIM's chosen box (step {d.chosen} of {len(d.trajectory) - 1}"
+             + (f", {dropped} limit{'s' * (dropped > 1)} the runs do not support dropped"
+                if dropped else "") + f") holds {box.mass:.0%} of the runs and "
+             f"{box.coverage:.0%} of these cases (coverage); {box.density:.0%} of its runs are "
+             f"cases (density), against {d.base:.0%} overall."]
     for name, (low, high) in box.limits.items():
         a, b = d.ranges[name]
         limit = (f"between {low:.4g} and {high:.4g}" if low > a and high < b

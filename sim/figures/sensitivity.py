@@ -102,9 +102,9 @@ def discovery(d: Discovery) -> Figure:
     coverage = [b.coverage for b in d.trajectory]
     density = [b.density for b in d.trajectory]
     left.plot(coverage, density, "o-", color=OKABE_ITO["blue"], ms=3)
-    chosen = d.trajectory[d.chosen]
+    chosen = d.box
     left.plot([chosen.coverage], [chosen.density], "o", ms=10, mfc="none",
-              color=OKABE_ITO["vermillion"], label="chosen box")
+              color=OKABE_ITO["vermillion"], label="chosen box (unsupported limits dropped)")
     left.axhline(d.base, ls="--", color=OKABE_ITO["grey"], lw=1, label="all runs")
     left.set(xlabel="coverage (share of the cases found in the box)",
              ylabel="density (share of the box's runs that are cases)", xlim=(0, 1.02),
