@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import textwrap
 
 from blocks_readme import RUN, RUN_OUT, out
 from fmt import console
@@ -78,8 +79,10 @@ def teacher_screen_block(ws: Workspace) -> str:
                        ("day_half_departed", "The day half had left")):
         top = ranked(ws, key, WS7_SCREEN_OUT)[:3]
         share = noise(ws, key, WS7_SCREEN_OUT)
-        lines.append(f"- **{words}**: `{top[0]}`, then `{top[1]}` and `{top[2]}` (largest mu* "
-                     f"first); {share:.0%} of its variance over the 560 runs is seed noise.")
+        lines.append(textwrap.fill(
+            f"- **{words}**: `{top[0]}`, then `{top[1]}` and `{top[2]}` (largest mu* first); "
+            f"{share:.0%} of its variance over the 560 runs is seed noise.", width=96,
+            subsequent_indent="  ", break_on_hyphens=False))
     return "\n".join(lines)
 
 

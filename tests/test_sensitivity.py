@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -176,3 +177,15 @@ def test_bad_input_exits_2_and_writes_nothing(args: list[str], fragment: str, tm
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and fragment in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("options", "fragment"), [
+    ({"runs_per_point": 0}, "runs_per_point=0"), ({"samples": 2.5}, "samples=2.5"),
+    ({"method": "fast"}, "choose one of morris, sobol"),
+])
+def test_the_api_refuses_what_the_command_refuses(options: dict, fragment: str,
+                                                  tmp_path: Path) -> None:
+    with pytest.raises(OptionError, match=re.escape(fragment)):
+        sim.sensitivity(BASELINE, **{"method": "morris", **options}, out=tmp_path / "x",
+                        progress=False)
+    assert not (tmp_path / "x").exists()
