@@ -57,6 +57,7 @@ class Sensitivity:
 
 
 def label(key: str, names: dict[str, str]) -> str:
+    """An analysed outcome in plain words, as figures and the summary name it."""
     if key.startswith("end_state."):
         return f'P(end state "{names.get(key[10:], key[10:])}")'
     o = outcomes.outcome(key)
