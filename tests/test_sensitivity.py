@@ -189,3 +189,14 @@ def test_the_api_refuses_what_the_command_refuses(options: dict, fragment: str,
         sim.sensitivity(BASELINE, **{"method": "morris", **options}, out=tmp_path / "x",
                         progress=False)
     assert not (tmp_path / "x").exists()
+
+
+def test_sobol_runs_through_the_scenario_and_draws_its_bars(tmp_path: Path) -> None:
+    out = tmp_path / "sobol"
+    found = sim.sensitivity(small(), "sobol", PARAMS, samples=4, runs_per_point=2, seed=3,
+                            workers=1, out=out, progress=False)
+    assert len(found.design) == 4 * (len(PARAMS) + 2)
+    rows = list(csv.DictReader((out / "indices.csv").open()))
+    assert list(rows[0])[2:] == ["S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"]
+    assert (out / "figures" / "sobol_departed_share.png").is_file()
+    assert (out / "figures" / "heatmap.png").is_file()
