@@ -50,6 +50,7 @@ class Block:
 
 def registry() -> dict[str, Block]:
     """Every key a document may mark, from the block modules beside this file."""
+    import blocks_explore
     import blocks_model
     import blocks_readme
     import blocks_sheets
@@ -59,7 +60,7 @@ def registry() -> dict[str, Block]:
 
     found: dict[str, Block] = {}
     for module in (blocks_readme, blocks_model, blocks_ws12, blocks_ws34, blocks_ws56,
-                   blocks_sheets):
+                   blocks_sheets, blocks_explore):
         for key, (document, make) in module.BLOCKS.items():
             if key in found:
                 raise ValueError(f"key {key} is defined twice")
@@ -69,9 +70,10 @@ def registry() -> dict[str, Block]:
 
 def figures() -> list[tuple[str, str, str]]:
     """(command, figure it wrote relative to the copy, name in docs/img) for the README."""
+    import blocks_explore
     import blocks_readme
 
-    return list(blocks_readme.FIGURES)
+    return [*blocks_readme.FIGURES, *blocks_explore.FIGURES]
 
 
 def documents(root: Path) -> Iterator[Path]:

@@ -1,20 +1,16 @@
 """peacesim: talks, a fragile ceasefire and a population's outflow, as a discrete-event model.
 
 The Python API does what the `sim` command does (the command is a thin layer over it): `run`,
-`compare`, `sweep`, `validate`, `calibrate` and `read`; `scenarios.path("baseline")` finds a
-shipped scenario file from any folder. Every path is a `str` or a `Path`; bad input raises the
-errors of `sim.errors` that the command turns into one `error:` line."""
+`compare`, `sweep`, `sensitivity`, `discover`, `validate`, `calibrate` and `read`;
+`scenarios.path("baseline")` finds a shipped scenario file from any folder. Every path is a `str`
+or a `Path`; bad input raises the errors of `sim.errors` that the command turns into one `error:`
+line."""
 
 from __future__ import annotations
 
-import contextlib
-import operator
-import os
-import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.analysis import jobs as analysis_jobs
 from sim.analysis.compare import Comparison
@@ -27,24 +23,23 @@ from sim.model import Replication, run_replication
 from sim.outcomes import OUTCOMES, SERIES
 from sim.runs import folder as results
 from sim.runs import job
+from sim.runs.calls import Out, PathLike, __version__, _about, _options, _out, _progress, _series
 from sim.runs.ensemble import SERIES_MODES, Ensemble
 from sim.runs.executors import EXECUTORS
 from sim.runs.job import Progress
-from sim.runs.outpaths import MADE_BY
 from sim.scenario import Scenario, ScenarioError, from_tree, limits, load
 from sim.scenario import shipped as scenarios
 from sim.text import literal_figure_text
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from sim.analysis.discover import Discovery
+    from sim.analysis.exploring import Sensitivity
+
 __all__ = ["OUTCOMES", "SERIES", "Calibrated", "Comparison", "Ensemble", "ObservedError",
            "OptionError", "Replication", "ResultsError", "RunFailed", "RunInterrupted", "Scenario",
            "ScenarioError", "Sweep", "Validation", "__version__", "calibrate", "compare",
-           "from_tree", "load", "read", "run", "run_replication", "scenarios", "sweep",
-           "validate"]
-
-PathLike = str | os.PathLike[str]
-#: `out`: a folder (str or Path), True for the folder `sim` would choose, None to write nothing.
-Out = PathLike | bool | None
+           "discover", "from_tree", "load", "read", "run", "run_replication", "scenarios",
+           "sensitivity", "sweep", "validate"]
 
 
 def run(scenario: Scenario | PathLike | None, runs: int | None = None,
@@ -95,6 +90,40 @@ def sweep(scenario: Scenario | PathLike, sets: Sequence[str] | Mapping[str, Any]
                                progress=_progress(progress))
 
 
+def sensitivity(scenario: Scenario | PathLike, method: str = "morris",
+                params: str | Sequence[str] | None = None, ranges: Sequence[str] = (),
+                samples: int | None = None, runs_per_point: int = 10, seed: int | None = None,
+                workers: int | None = None, out: Out = None,
+                progress: bool | Progress = True, *, force: bool = False,
+                figures: bool = True, command: str | None = None) -> Sensitivity:
+    """Rank which parameters matter for each outcome (Morris or Sobol, needs
+    `peacesim[analysis]`), as `sim sensitivity` does; `ranges` as `["world.trust=0.05:0.4"]`."""
+    from sim.analysis import exploring
+
+    samples, runs_per_point, seed, workers = _options(
+        samples=samples, runs_per_point=runs_per_point, seed=seed, workers=workers)
+    names = params.split(",") if isinstance(params, str) else params
+    source = scenario if isinstance(scenario, Scenario) else Path(scenario)
+    return exploring.run(source, method, names, list(ranges), samples, runs_per_point, seed,
+                         about=_about("sensitivity", command), workers=workers,
+                         out=_out(out), force=force,
+                         figures=_sensitivity_figures if figures else None,
+                         progress=_progress(progress))
+
+
+def discover(source: Ensemble | PathLike, outcome: str, threshold: float | None = None,
+             out: PathLike | None = None, *, force: bool = False, figures: bool = True,
+             command: str | None = None) -> Discovery:
+    """Find the parameter ranges where an outcome (`"end_state=reintegration"`) happens, by
+    PRIM over a results folder or an ensemble, as `sim discover` does."""
+    from sim.analysis import exploring
+
+    item = source if isinstance(source, Ensemble) else Path(source)
+    return exploring.discover(item, outcome, threshold, about=_about("discover", command),
+                              out=None if out is None else Path(out), force=force,
+                              figures=_discovery_figures if figures else None)
+
+
 def validate(source: Scenario | Ensemble | PathLike, observed: PathLike,
              series: str = "departed", column: str | None = None, runs: int | None = None,
              seed: int | None = None, workers: int | None = None, out: Out = None,
@@ -139,72 +168,6 @@ def read(path: PathLike) -> Ensemble:
     return results.read(Path(path))[0]
 
 
-#: The API function that makes each kind of folder.
-_FUNCTIONS = {"run": "run", "compare": "compare", "sweep": "sweep", "validation": "validate",
-              "calibration": "calibrate"}
-
-
-def _about(kind: str, command: str | None) -> dict[str, Any]:
-    """The header of a folder's manifest.json; `made_by` lets a later --force know the folder
-    is sim's to replace."""
-    return {"made_by": MADE_BY, "kind": kind,
-            "command": command or f"sim.{_FUNCTIONS[kind]}(...) in Python",
-            "version": __version__, "created": datetime.now(UTC).isoformat(timespec="seconds")}
-
-
-def _out(out: Out) -> Path | bool | None:
-    return out if out is None or isinstance(out, bool) else Path(out)
-
-
-def _options(**given: int | None) -> list[Any]:
-    """Numbers the command's options refuse are refused here in the same words; whole numbers
-    of any kind (numpy's too) come back as int."""
-    found: list[Any] = []
-    for name, value in given.items():
-        low = 0 if name == "seed" else 1
-        high = limits.MAX_RUNS if "runs" in name else 4 * (os.cpu_count() or 1) \
-            if name == "workers" else None
-        try:
-            number = None if value is None or isinstance(value, bool) else operator.index(value)
-        except TypeError:
-            number = None
-        if value is not None and (number is None or number < low
-                                  or (high is not None and number > high)):
-            most = f" and at most {high:,}" if high is not None else ""
-            raise OptionError(f"{name}={value!r}: give a whole number at least {low}{most}")
-        found.append(number)
-    return found
-
-
-def _series(series: str) -> None:
-    if series not in SERIES:
-        raise OptionError(f"series {series!r}: choose one of {', '.join(SERIES)}")
-
-
-def _progress(progress: bool | Progress) -> Progress:
-    """True: a bar that suits a notebook or a terminal (tqdm.auto); False: nothing."""
-    if progress is True:
-        return _bar
-    return job.silent if progress is False else progress
-
-
-class _Bar:
-    """tqdm.auto's bar (a notebook's or a terminal's), then each step after it, on stderr."""
-
-    @contextlib.contextmanager
-    def __call__(self, total: int) -> Iterator[Callable[[int], Any]]:
-        from tqdm.auto import tqdm
-
-        with tqdm(total=total, unit="run") as bar:
-            yield bar.update
-
-    def say(self, doing: str) -> None:
-        print(doing, file=sys.stderr, flush=True)
-
-
-_bar = _Bar()
-
-
 def _standard_figures(ens: Ensemble) -> Callable[[Path], None]:
     def draw(folder: Path) -> None:
         from sim.figures.standard import save_standard_figures
@@ -228,6 +191,21 @@ def _sweep_figures(result: Sweep, table: list[dict[str, Any]], folder: Path) -> 
     with literal_figure_text():
         save_sweep_figures(result, table, folder)
 
+
+
+def _sensitivity_figures(result: Any, folder: Path) -> None:
+    from sim.figures.sensitivity import save_sensitivity_figures
+
+    with literal_figure_text():
+        save_sensitivity_figures(result, folder)
+
+
+def _discovery_figures(found: Any, folder: Path) -> None:
+    from sim.figures.sensitivity import discovery
+    from sim.figures.style import DPI
+
+    with literal_figure_text():
+        discovery(found).savefig(folder / "discovery.png", dpi=DPI)
 
 
 def _validation_figures(v: Validation, ens: Ensemble) -> Mapping[str, Any]:

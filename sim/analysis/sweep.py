@@ -138,9 +138,12 @@ def grid(scenario: Scenario, axes: Sequence[Axis]) -> list[tuple[tuple[Any, ...]
 def run_sweep(scenario: Scenario, axes: Sequence[Axis],
               points: Sequence[tuple[tuple[Any, ...], Scenario]], runs: int, seed: int,
               workers: int | None = None,
-              progress: Callable[[int], None] | None = None) -> Sweep:
-    """Run every grid point (from `grid`) with one seed, so differences along it are paired."""
-    done = [Point(values, run_ensemble(sc, runs, seed, workers=workers, progress=progress))
+              progress: Callable[[int], None] | None = None,
+              chunk_size: int | None = None) -> Sweep:
+    """Run every grid point (from `grid`) with one seed, so differences along it are paired;
+    `chunk_size` splits points of few runs among the workers (results are the same)."""
+    done = [Point(values, run_ensemble(sc, runs, seed, workers=workers, progress=progress,
+                                       chunk_size=chunk_size))
             for values, sc in points]
     return Sweep(scenario, tuple(axes), tuple(done))
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from sim import __version__
-from sim.cli import comparing, fitting, running
+from sim.cli import comparing, exploring, fitting, running
 from sim.cli.common import friendly
 from sim.text import printable
 
@@ -58,11 +58,13 @@ def main() -> None:
         --params outflow.corridor_capacity_per_hour
       sim compare scenarios/baseline.toml scenarios/peacekeepers_withdraw.toml --runs 300
       sim sweep scenarios/baseline.toml --set ceasefire.peacekeeper_deterrence=0,0.5,1
+      sim sensitivity scenarios/baseline.toml --method morris --runs-per-point 10
+      sim discover results/baseline/demo --outcome end_state=renewed_war
       sim plot results/baseline/demo      (and: sim summary results/baseline/demo)
     """
 
 
 for command in (running.run, running.check, running.story, comparing.compare, comparing.sweep,
-                comparing.plot, comparing.summary, fitting.validate_command,
-                fitting.calibrate_command):
+                comparing.plot, comparing.summary, exploring.sensitivity, exploring.discover,
+                fitting.validate_command, fitting.calibrate_command):
     main.add_command(command)

@@ -16,7 +16,7 @@ from pathlib import Path
 from sim.text import printable, slug
 
 #: Kinds of folders the program writes; each manifest.json says which one it is.
-KINDS = ("run", "compare", "sweep", "validation", "calibration")
+KINDS = ("run", "compare", "sweep", "validation", "calibration", "sensitivity", "discover")
 
 #: What every manifest.json the program writes says it was made by.
 MADE_BY = "peacesim"
@@ -29,7 +29,8 @@ def stamp() -> str:
 def default_out(kind: str, name: str | None = None) -> Path:
     """The folder a command writes when no --out is given (the one place that decides it):
     results/<slug>/<stamp> for a run, results/<slug>/validation-<stamp> and
-    calibration-<stamp>, results/compare/<stamp>, results/sweep/<slug>-<stamp>."""
+    calibration-<stamp> (and sensitivity-, discover-), results/compare/<stamp>,
+    results/sweep/<slug>-<stamp>."""
     if kind == "compare":
         return Path("results") / "compare" / stamp()
     if kind not in KINDS or name is None:
@@ -77,6 +78,7 @@ def replace_problem(out: Path, inputs: Iterable[Path | str] = ()) -> str | None:
 WRITTEN = {"scenario.toml": "", "manifest.json": "", "outcomes.csv": "", "series.npz": "",
            "summary.json": "", "summary.txt": "", "comparison.csv": "", "sweep.csv": "",
            "validation.json": "", "calibration.json": "", "posterior.csv": "",
+           "indices.csv": "", "noise.csv": "", "peeling.csv": "",
            "*_calibrated.toml": "", "*.png": "", "figures/": "*.png", "posteriors/": "*.csv"}
 
 
