@@ -27,7 +27,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e ".[dev,dask]"
+	$(BIN)/pip install --quiet -e ".[dev,dask,app]"
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -60,7 +60,7 @@ docs-check: $(VENV)/.installed
 	$(BIN)/python docs/generate.py --check
 
 $(VENV)/.installed-mutation: $(VENV)/.installed-dev
-	$(BIN)/pip install --quiet -e ".[dev,dask,mutation]"
+	$(BIN)/pip install --quiet -e ".[dev,dask,app,mutation]"
 	touch $@
 
 # Settings in pyproject [tool.mutmut]; hypothesis replays fixed examples so a mutant's verdict

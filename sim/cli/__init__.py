@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from sim import __version__
-from sim.cli import comparing, fitting, running
+from sim.cli import comparing, fitting, running, serving
 from sim.cli.common import friendly
 from sim.text import printable
 
@@ -59,10 +59,11 @@ def main() -> None:
       sim compare scenarios/baseline.toml scenarios/peacekeepers_withdraw.toml --runs 300
       sim sweep scenarios/baseline.toml --set ceasefire.peacekeeper_deterrence=0,0.5,1
       sim plot results/baseline/demo      (and: sim summary results/baseline/demo)
+      sim serve                           (the classroom page: needs peacesim[app])
     """
 
 
 for command in (running.run, running.check, running.story, comparing.compare, comparing.sweep,
                 comparing.plot, comparing.summary, fitting.validate_command,
-                fitting.calibrate_command):
+                fitting.calibrate_command, serving.serve):
     main.add_command(command)
