@@ -57,6 +57,7 @@ def explore(at: AppTest, runs: int = RUNS) -> dict[str, tuple[float, int]]:
     return end_states(at)
 
 
+@pytest.mark.slow  # about 15 s: a pool starts, two ensembles run
 def test_explore_a_scenario_change_a_slider_and_see_the_end_states(page: AppTest) -> None:
     shown = explore(page)
     assert sum(n for _, n in shown.values()) == RUNS
@@ -133,3 +134,80 @@ def test_uploads_extend_only_shipped_scenarios_and_are_toml() -> None:
         sources.uploaded("notes.txt", b"name = 'x'\n")  # the browser refuses it first too
     with pytest.raises(ScenarioError, match="only a shipped scenario"):
         sources.uploaded("x.toml", b"extends = '../secret.toml'\nname = 'x'\n")
+
+
+def open_a_class(at: AppTest, code: str = "peace") -> AppTest:
+    at.text_input(key="class_name").input("Class 9B")
+    at.text_input(key="class_code").input(code)
+    at.number_input(key="class_runs").set_value(RUNS)
+    return at.button(key="class_open").click().run()
+
+
+def join(at: AppTest, team: str, code: str = "peace") -> AppTest:
+    at.text_input(key="team_code").input(code)
+    at.text_input(key="team_name").input(team)
+    return at.button(key="team_join").click().run()
+
+
+def chart_rows(at: AppTest) -> dict[str, dict[str, str]]:
+    frame = at.table[-1].value
+    return {row["team"]: dict(row) for _, row in frame.iterrows()}
+
+
+@pytest.mark.slow  # about 35 s: a class of two teams, their comparison folder with figures
+def test_a_class_two_teams_submit_and_the_chart_shows_both(page: AppTest,
+                                                           tmp_path: Path) -> None:
+    open_a_class(page)
+    assert not page.exception and not page.error
+    teams = {}
+    for name, trust in (("Team A", 0.9), ("Team B", 0.15)):
+        at = join(AppTest.from_file(PAGE, default_timeout=30).run(), name)
+        at.slider(key="class:Class 9B:world.trust").set_value(trust)
+        at.text_input(key="team_idea").input("trust them")
+        at.button(key="team_submit").click().run()
+        assert not at.error, [e.value for e in at.error]
+        teams[name] = at
+    wrong = join(AppTest.from_file(PAGE, default_timeout=30).run(), "Team C", code="guess")
+    assert "join code is wrong" in wrong.error[0].value
+    rows = chart_rows(until(page, lambda a: len(a.table) > 0 and all(
+        r["status"] == f"{RUNS} runs" for r in chart_rows(a).values()) and len(chart_rows(a)) == 3))
+    assert set(rows) == {"baseline", "Team A", "Team B"}, rows
+    assert rows["Team B"]["exodus"] == rows["baseline"]["exodus"], rows  # same runs
+    folder = tmp_path / "classes" / "class_9b"
+    saved = sorted(p.name for p in (folder / "teams").iterdir())
+    assert saved == ["team_team_a.toml", "team_team_b.toml"]
+    assert sources.load(folder / "teams" / "team_team_a.toml").params.world.trust == 0.9
+    page.button(key="class_prepare").click().run()
+    until(page, lambda a: len(a.get("download_button")) > 0)
+    assert (folder / "results" / "comparison.csv").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["classes"]  # nothing elsewhere
+
+
+def test_a_wrong_what_if_is_refused_and_nothing_is_saved(page: AppTest, tmp_path: Path) -> None:
+    open_a_class(page)
+    at = join(AppTest.from_file(PAGE, default_timeout=30).run(), "Team D")
+    at.number_input(key="team_events").set_value(1).run()
+    at.number_input(key="ev0_day").set_value(300.0)  # past the 30-day horizon
+    at.button(key="team_submit").click().run()
+    assert "nothing was saved" in at.error[0].value and "outside the horizon" in at.error[0].value
+    assert list((tmp_path / "classes" / "class_9b" / "teams").iterdir()) == []
+
+
+def test_on_a_shared_host_every_action_needs_a_code(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PEACESIM_CLASS_DIR", str(tmp_path / "classes"))
+    monkeypatch.setenv("PEACESIM_SHARED_HOST", "1")
+    monkeypatch.setenv("PEACESIM_TEACHER_CODE", "t3acher")
+    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    assert at.button(key="explore_run").disabled  # no class, no join code: nothing runs
+    open_a_class(at)
+    assert "teacher code is wrong" in at.error[0].value
+    assert not (tmp_path / "classes").exists()
+    at.text_input(key="teacher_code").input("t3acher")
+    open_a_class(at)
+    assert not at.error
+    student = AppTest.from_file(PAGE, default_timeout=30).run()
+    assert student.button(key="explore_run").disabled
+    student.text_input(key="join_code").input("peace").run()
+    assert not student.button(key="explore_run").disabled
