@@ -33,25 +33,28 @@ def scenario(fictional: bool) -> tuple[Scenario | None, str]:
 
 
 def view(srv: Server, fictional: bool, code_ok: bool) -> None:
-    sc, key = scenario(fictional)
-    if sc is None:
-        return
-    values = widgets.sliders(sc, key)
-    most = srv.settings.runs_per_request
-    runs = st.number_input(f"Runs (at most {most})", min_value=1, max_value=most,
-                           value=min(100, most), step=10, key="explore_runs")
-    versus = st.checkbox("Compare with the baseline (paired: same random numbers)",
-                         key="explore_versus")
-    if st.button("Run", type="primary", key="explore_run", disabled=not code_ok):
-        _submit(srv, sc, values, int(runs), versus, fictional)
+    choose, results = st.columns([2, 3], gap="large")
+    with choose:
+        sc, key = scenario(fictional)
+        if sc is None:
+            return
+        values = widgets.sliders(sc, key)
+        most = srv.settings.runs_per_request
+        runs = st.number_input(f"Runs (at most {most})", min_value=1, max_value=most,
+                               value=min(100, most), step=10, key="explore_runs")
+        versus = st.checkbox("Compare with the baseline (paired: same random numbers)",
+                             key="explore_versus")
+        if st.button("Run", type="primary", key="explore_run", disabled=not code_ok):
+            _submit(srv, sc, values, int(runs), versus, fictional)
     job = st.session_state.get("explore_job")
-    if job is not None and job.over:
-        if job.error:
-            st.error(job.error)
-        else:
-            widgets.show(job.result)
-    elif job is not None:
-        widgets.waiting(srv.work, job)
+    with results:
+        if job is not None and job.over:
+            if job.error:
+                st.error(job.error)
+            else:
+                widgets.show(job.result)
+        elif job is not None:
+            widgets.waiting(srv.work, job)
 
 
 def _submit(srv: Server, sc: Scenario, values: dict[str, float], runs: int, versus: bool,

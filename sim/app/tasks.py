@@ -21,6 +21,8 @@ from sim.runs.stats import proportion
 
 #: Stories told on the page, the typical run first.
 PICKS = ("typical", "worst")
+#: Runs between two reports of progress (the results do not depend on it).
+CHUNK = 10
 #: Differences shown per team in the class chart, the clearest first.
 LARGEST = 3
 
@@ -47,11 +49,11 @@ class Result:
 def explore(sc: sim.Scenario, runs: int, seed: int, baseline: sim.Scenario | None) -> Result:
     """One scenario's ensemble and stories; with a baseline, paired differences from it."""
     ens = sim.run(sc, runs, seed, workers=1, executor="serial", progress=progress,
-                  figures=False)
+                  figures=False, chunk_size=CHUNK)
     comp = None
     if baseline is not None:
         base = sim.run(baseline, runs, seed, workers=1, executor="serial", progress=progress,
-                       figures=False)
+                       figures=False, chunk_size=CHUNK)
         comp = sim.compare([base, ens], progress=False, figures=False)
     return _result(ens, comp)
 
@@ -60,9 +62,9 @@ def team(sc: sim.Scenario, runs: int, seed: int, base: sim.Ensemble | sim.Scenar
     """A team's what-if against the class baseline, on the same random numbers."""
     if isinstance(base, sim.Scenario):
         base = sim.run(base, runs, seed, workers=1, executor="serial", progress=progress,
-                       figures=False)
+                       figures=False, chunk_size=CHUNK)
     ens = sim.run(sc, runs, seed, workers=1, executor="serial", progress=progress,
-                  figures=False)
+                  figures=False, chunk_size=CHUNK)
     result = _result(ens, sim.compare([base, ens], progress=False, figures=False))
     return Result(**{**result.__dict__, "ensemble": ens})
 
@@ -77,7 +79,7 @@ def class_results(ensembles: list[sim.Ensemble], out: Path) -> list[str]:
 def baseline(sc: sim.Scenario, runs: int, seed: int) -> Result:
     """The class baseline, kept whole so that every team pairs with it."""
     ens = sim.run(sc, runs, seed, workers=1, executor="serial", progress=progress,
-                  figures=False)
+                  figures=False, chunk_size=CHUNK)
     result = _result(ens, None)
     return Result(**{**result.__dict__, "ensemble": ens})
 
