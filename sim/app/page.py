@@ -11,7 +11,10 @@ from sim.app.server import Server, Settings
 
 @st.cache_resource
 def server(settings: tuple[tuple[str, str], ...]) -> Server:
-    """One per server process (and settings): every tab shares its workers and its class."""
+    """One per server process (and settings): every tab shares its workers and its class. The
+    charts' library is loaded now, not in the first page that shows results."""
+    import altair  # noqa: F401
+
     return Server(Settings.from_env(dict(settings)))
 
 

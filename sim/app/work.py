@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -114,8 +115,10 @@ class Work:
 
 
 def _start(reports: Any) -> None:
+    """Workers yield the processor to the server: pages answer first, runs use the rest."""
     global _REPORTS
     _REPORTS = reports
+    os.nice(10)
 
 
 def _call(job_id: int, task: Callable[..., Any], *args: Any) -> Any:
