@@ -211,3 +211,15 @@ def test_on_a_shared_host_every_action_needs_a_code(tmp_path: Path,
     assert student.button(key="explore_run").disabled
     student.text_input(key="join_code").input("peace").run()
     assert not student.button(key="explore_run").disabled
+
+
+def test_a_team_submits_its_worksheet_6_file(page: AppTest, tmp_path: Path) -> None:
+    open_a_class(page)
+    at = join(AppTest.from_file(PAGE, default_timeout=30).run(), "Team C")
+    file = Path(__file__).resolve().parent.parent / "exercises" / "class" / \
+        "team_c_amnesty_day2.toml"
+    at.file_uploader(key="team_upload").upload(file.name, file.read_bytes()).run()
+    at.button(key="team_submit").click().run()
+    assert not at.error, [e.value for e in at.error]
+    saved = tmp_path / "classes" / "class_9b" / "teams" / "team_team_c.toml"
+    assert sources.load(saved).raw == sources.load(file).raw  # the same what-if, self-contained

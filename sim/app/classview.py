@@ -113,9 +113,12 @@ def team(srv: Server, cls: Class, code_ok: bool) -> None:
     idea = st.text_input("Your idea in one sentence", key="team_idea")
     events = [_event(i) for i in range(int(st.number_input(
         f"Timeline events (at most {MAX_EVENTS})", 0, MAX_EVENTS, 0, key="team_events")))]
+    upload = st.file_uploader("…or submit your team's file instead (worksheet 6: a what-if "
+                              "that extends baseline.toml)", type=["toml"], key="team_upload")
     if st.button("Submit", type="primary", key="team_submit", disabled=not code_ok):
         try:
-            sc = what_if(cls.scenario, name, idea, values, events)
+            sc = sources.uploaded(upload.name, upload.getvalue()) if upload is not None \
+                else what_if(cls.scenario, name, idea, values, events)
             cls.save_team(name, sc)
             base = cls.baseline.result.ensemble if cls.baseline.over and not \
                 cls.baseline.error else cls.scenario
