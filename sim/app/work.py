@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -51,7 +52,7 @@ class Work:
         context = multiprocessing.get_context("spawn")  # no fork of a server's threads
         self.reports: Any = context.Queue()
         self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
-                                        initargs=(self.reports,))
+                                        initargs=(self.reports, os.getpid()))
         self.runs_per_request, self.requests_per_team = runs_per_request, requests_per_team
         self.jobs: dict[int, Job] = {}
         self.lock = threading.Lock()
@@ -114,11 +115,18 @@ class Work:
                 job.done += runs
 
 
-def _start(reports: Any) -> None:
-    """Workers yield the processor to the server: pages answer first, runs use the rest."""
+def _start(reports: Any, parent: int) -> None:
+    """A worker leaves Ctrl-C to the server and ends with it, even when it is killed."""
     global _REPORTS
     _REPORTS = reports
-    os.nice(10)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch, args=(parent,), name="watch-server", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _call(job_id: int, task: Callable[..., Any], *args: Any) -> Any:
