@@ -223,3 +223,36 @@ def test_a_team_submits_its_worksheet_6_file(page: AppTest, tmp_path: Path) -> N
     assert not at.error, [e.value for e in at.error]
     saved = tmp_path / "classes" / "class_9b" / "teams" / "team_team_c.toml"
     assert sources.load(saved).raw == sources.load(file).raw  # the same what-if, self-contained
+
+
+def test_the_queue_keeps_order_shows_places_and_bounds_each_team() -> None:
+    from sim.app.work import Work
+
+    work = Work(workers=1, runs_per_request=50, requests_per_team=1)
+    try:
+        jobs = [work.submit(team, "wait", 10, time.sleep, 0.4) for team in "abc"]
+        places = [work.place(j) for j in jobs]
+        assert places[2] > places[1] > places[0] >= 0  # first come, first served
+        with pytest.raises(OptionError, match="at most 1 at once"):
+            work.submit("c", "wait", 10, time.sleep, 0.1)
+        with pytest.raises(OptionError, match="1 to 50 runs"):
+            work.submit("d", "wait", 51, time.sleep, 0.1)
+        end = time.monotonic() + 60
+        while not all(j.over for j in jobs) and time.monotonic() < end:
+            time.sleep(0.1)
+        assert [j.error for j in jobs] == ["", "", ""] and work.waiting() == 0
+        work.submit("c", "wait", 10, time.sleep, 0)  # its earlier request is over: allowed
+    finally:
+        work.close()
+
+
+@pytest.mark.parametrize("args", [["--port", "0"], ["--runs-per-request", "0"],
+                                  ["--workers", "100000"], ["--bogus"]])
+def test_sim_serve_refuses_bad_options_clearly(tmp_path: Path, args: list[str]) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "sim", "serve", *args], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.startswith("error: "), done.stderr
+    assert "Traceback" not in done.stderr and list(tmp_path.iterdir()) == []
