@@ -56,9 +56,9 @@ def show(result: Result) -> None:
     with left:
         st.caption("Share of the people who have left, by day: median run, middle half and "
                    "middle 90% of the runs")
-        st.line_chart(_frame(result.days, {"5%": result.departed["q05"],
+        st.line_chart(_frame(result.days, {"05%": result.departed["q05"],
                                            "25%": result.departed["q25"],
-                                           "median": result.departed["q50"],
+                                           "50% (median)": result.departed["q50"],
                                            "75%": result.departed["q75"],
                                            "95%": result.departed["q95"]}), x="day")
     with right:
