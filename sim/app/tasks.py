@@ -121,12 +121,18 @@ def _still(when: list[Any], days: np.ndarray) -> list[float]:
     return [float(np.mean(at > d)) for d in days]
 
 
+def brief(comp: Comparison) -> list[str]:
+    """The lines the page shows for a comparison: today `sim compare`'s summary. The one place
+    to change when `sim.compare` gives its shorter `--brief` lines (the page then shows those)."""
+    return summary(comp)
+
+
 def _differences(comp: Comparison | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The compare summary's lines (the hook for a briefer form of them), and the clearest
     differences: notable rows by how far their interval lies from zero, in interval widths."""
     if comp is None:
         return (), ()
-    lines = summary(comp)
+    lines = brief(comp)
     other = comp.entries[1].label
     rows = [r for r in comp.rows if r["label"] == other and notable(r)]
     rows.sort(key=lambda r: -min(abs(r["diff_low"]), abs(r["diff_high"]))
