@@ -117,6 +117,14 @@ def test_team_names_become_safe_file_names(tmp_path: Path) -> None:
     assert saved.parent == tmp_path / "classes" / "class_9b" / "teams"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["classes"]
     assert sources.load(saved).raw == sc.raw  # the saved file runs as it was checked
+    import io
+    import zipfile
+
+    names = zipfile.ZipFile(io.BytesIO(cls.zipped())).namelist()
+    assert sorted(names) == ["class_9b/baseline.toml", "class_9b/teams/team_outside.toml"]
+    cls.close()
+    with pytest.raises(OptionError, match="closed"):
+        cls.save_team("late", sc)
 
 
 def test_a_class_folder_the_page_did_not_make_is_left_alone(tmp_path: Path) -> None:
