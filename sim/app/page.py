@@ -33,7 +33,10 @@ def main() -> None:
                        "or submit anything.")
     explore_tab, class_tab = st.tabs(["Explore", "Class"])
     with explore_tab:
-        explore.view(srv, fictional, code_ok)
+        if code_ok:
+            explore.view(srv, fictional, code_ok)
+        else:  # nothing to choose, upload or run on a shared host without the code
+            st.info("Explore opens once you have typed the class's join code above.")
     with class_tab:
         classview.view(srv, fictional, code_ok)
 
