@@ -79,8 +79,13 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             server.wait()
 
 
+#: Every address a page asked for: the page must work with no internet (no CDN).
+ASKED: list[str] = []
+
+
 def open_page(browser: Any, url: str, tab: str = "Class", height: int = 1000) -> Any:
     page = browser.new_context(viewport={"width": 1300, "height": height}).new_page()
+    page.on("request", lambda request: ASKED.append(request.url))
     page.goto(url)
     page.get_by_role("tab", name=tab).click()
     return page
@@ -127,6 +132,8 @@ def test_two_teams_join_submit_and_the_class_chart_shows_both(
             explore.screenshot(path=str(IMG / "page_explore.png"), full_page=True)
         finally:
             browser.close()
+    outside = [u for u in ASKED if not u.startswith((url, "data:", "blob:"))]
+    assert ASKED and outside == [], outside[:5]
     teams = classes / "class_9b" / "teams"
     assert sorted(p.name for p in teams.iterdir()) == ["team_team_a.toml", "team_team_b.toml"]
     import sim
