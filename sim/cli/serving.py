@@ -57,7 +57,7 @@ def serve(host: str, port: int, class_dir: Path, workers: int | None, runs_per_r
                         teacher_code=new_teacher_code() if shared else "",
                         workers=workers or os.cpu_count() or 1,
                         runs_per_request=runs_per_request, requests_per_team=requests_per_team)
-    shown = host if host not in ("0.0.0.0", "::") else "this computer's address"
+    shown = host if host not in ("0.0.0.0", "::") else _lan_address()
     click.echo(f"The page: http://{shown}:{port}  (Ctrl-C stops it)\n"
                f"Classes are saved in {printable(settings.class_dir)}")
     if shared:
@@ -73,6 +73,18 @@ def serve(host: str, port: int, class_dir: Path, workers: int | None, runs_per_r
     except KeyboardInterrupt:
         code = 0
     sys.exit(code)
+
+
+def _lan_address() -> str:
+    """This computer's address on its network, for the students to type (no packet is sent)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            return str(s.getsockname()[0])
+        except OSError:
+            return "this computer's address"
 
 
 def _loopback(host: str) -> bool:
