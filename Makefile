@@ -29,7 +29,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e ".[dev,dask,analysis]"
+	$(BIN)/pip install --quiet -e ".[dev,dask,analysis,app]"
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -70,7 +70,7 @@ notebooks: $(VENV)/.installed-notebooks
 	$(BIN)/jupyter lab exercises
 
 $(VENV)/.installed-mutation: $(VENV)/.installed-dev
-	$(BIN)/pip install --quiet -e ".[dev,dask,analysis,mutation]"
+	$(BIN)/pip install --quiet -e ".[dev,dask,analysis,app,mutation]"
 	touch $@
 
 # Settings in pyproject [tool.mutmut]; hypothesis replays fixed examples so a mutant's verdict

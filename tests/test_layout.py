@@ -18,16 +18,17 @@ BASE = ("sim.errors", "sim.outcomes", "sim.text")
 
 #: The layers from the bottom up: a module imports its own layer, lower layers and BASE. `sim` is
 #: sim/__init__.py, the Python API: above figures (it passes them as callbacks to the jobs below)
-#: and below the command line, a thin layer that calls it.
+#: and below the command line, a thin layer that calls it. `sim.app` (the classroom page) calls the
+#: API too; the command line only starts it.
 LAYERS = ("sim.scenario", "sim.model", "sim.runs", "sim.analysis", "sim.fitting",
-          "sim.figures", "sim", "sim.cli", "sim.__main__")
+          "sim.figures", "sim", "sim.app", "sim.cli", "sim.__main__")
 
 #: Where each command's work is done, below the command line: the CLI reaches them through the API.
 JOBS = ("sim.runs.job", "sim.runs.checkpoint", "sim.runs.interrupts", "sim.analysis.jobs",
         "sim.fitting.jobs")
 README = SIM.parent / "README.md"
 
-MAX_TOP_ENTRIES = 12
+MAX_TOP_ENTRIES = 13  # the layers of DESIGN.md, app/ included, and the base modules
 MAX_LINES = 250
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from sim import __version__
-from sim.cli import comparing, exploring, fitting, running
+from sim.cli import comparing, exploring, fitting, running, serving
 from sim.cli.common import friendly
 from sim.text import printable
 
@@ -61,10 +61,11 @@ def main() -> None:
       sim sensitivity scenarios/baseline.toml --method morris --runs-per-point 10
       sim discover results/baseline/demo --outcome end_state=renewed_war
       sim plot results/baseline/demo      (and: sim summary results/baseline/demo)
+      sim serve                           (the classroom page: needs peacesim[app])
     """
 
 
 for command in (running.run, running.check, running.story, comparing.compare, comparing.sweep,
                 comparing.plot, comparing.summary, exploring.sensitivity, exploring.discover,
-                fitting.validate_command, fitting.calibrate_command):
+                fitting.validate_command, fitting.calibrate_command, serving.serve):
     main.add_command(command)

@@ -1,0 +1,1 @@
+"""The classroom page (`sim serve`): Streamlit modules over the Python API; needs peacesim[app]."""
