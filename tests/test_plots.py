@@ -8,6 +8,8 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 
+from sim import outcomes
+from sim.figures.spread import NARROW
 from sim.figures.standard import (
     departures,
     end_states,
@@ -68,10 +70,59 @@ def test_footnote_names_scenario_runs_and_seed(ensemble):
     assert "baseline" in texts and "20 replications" in texts and "seed 1" in texts
 
 
-def test_end_state_counts_add_up(ensemble):
-    texts = [t.get_text() for t in end_states(ensemble).get_axes()[0].texts]
-    counts = [int(t.split("(")[1].split(" of ")[0]) for t in texts]
-    assert len(texts) == 4 and sum(counts) == ensemble.runs
+def test_end_state_counts_add_up_over_the_states_that_happened(ensemble):
+    ax = end_states(ensemble).get_axes()[0]
+    counts = [int(t.get_text().split("(")[1].split(" of ")[0]) for t in ax.texts]
+    assert sum(counts) == ensemble.runs and 0 not in counts
+    column = ensemble.column("end_state")
+    labels = ensemble.scenario.params.end_states.labels
+    shown = [t.get_text() for t in ax.get_yticklabels()]
+    assert shown == [getattr(labels, s) for s in outcomes.states() if s in column]
+    missing = [getattr(labels, s) for s in outcomes.states() if s not in column]
+    assert missing, "the baseline's 20 runs leave some end state out: the note is tested"
+    note = ax.get_title(loc="right")
+    assert note == f"Not shown (happened in no replication): {', '.join(missing)}"
+
+
+def test_share_gone_axis_spans_the_data(ensemble):
+    ax = departures(ensemble).get_axes()[1]
+    shares = np.array(ensemble.column("departed_share")) * 100
+    low, high = ax.get_xlim()
+    assert low <= shares.min() and shares.max() <= high
+    assert high - low < 1.2 * (shares.max() - shares.min()) + 2, "padding, not 0-100%"
+
+
+def test_a_near_degenerate_share_shows_when_half_had_left():
+    """All leave at once (one huge hazard): every share ends near 100%, so the day half left
+    is what varies."""
+    ens = run_ensemble(scenario({"outflow": {"base_hazard_per_day": 3}}, horizon_days=10), 8,
+                       1, executor="serial")
+    shares = np.array(ens.column("departed_share")) * 100
+    assert shares.max() - shares.min() < NARROW
+    ax = departures(ens).get_axes()[1]
+    assert "half" in ax.get_xlabel() and "how soon did half leave" in ax.get_title()
+    half = np.array(ens.column("day_half_departed"), dtype=float)
+    low, high = ax.get_xlim()
+    assert low <= half.min() and half.max() <= high
+
+
+def test_survival_says_not_yet_without_double_negative_on_the_range_used(ensemble):
+    ax = survival(ensemble).get_axes()[0]
+    words = " ".join([ax.get_title(), *(t.get_text() for t in ax.get_legend().get_texts())])
+    assert "agreement not yet reached" in words and "still no" not in words.lower()
+    lowest = min(100 * (1 - sum(v is not None for v in ensemble.column(c)) / ensemble.runs)
+                 for c in ("collapse_day", "agreement_day"))
+    bottom = ax.get_ylim()[0]
+    assert bottom <= lowest and (bottom == 0 or bottom > lowest - 15)
+    assert bottom == 0 or f"axis from {bottom:.0f}%" in ax.get_ylabel()
+
+
+def test_tension_trust_names_the_timeline_events():
+    events = [{"name": "convoy of aid arrives", "day": 2, "add": {"supplies_person_days": 1}},
+              {"name": "monitors deployed", "day": 5, "set": {"monitors": 0.5}}]
+    ens = run_ensemble(scenario({"events": events}, horizon_days=10), 3, 1, executor="serial")
+    trust = tension_trust(ens).get_axes()[1]
+    assert [t.get_text() for t in trust.texts] == ["convoy of aid arrives", "monitors deployed"]
 
 
 def test_nothing_happens_still_draws(nothing_happens, tmp_path):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from matplotlib.transforms import blended_transform_factory
 
 from sim import outcomes
+from sim.figures.spread import share_spread
 from sim.figures.style import (
     FONT,
     OKABE_ITO,
@@ -25,7 +29,8 @@ from sim.figures.style import (
     to_dates,
 )
 from sim.runs.ensemble import Ensemble
-from sim.runs.stats import proportion
+from sim.runs.stats import present, proportion
+from sim.scenario.events import event_day
 
 
 def save_standard_figures(ens: Ensemble, folder: Path) -> list[Path]:
@@ -47,30 +52,8 @@ def departures(ens: Ensemble) -> Figure:
     left.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     date_axis(left, p.start, p.horizon_days)
     _fan_legend(fig, [OKABE_ITO["blue"]])
-    _ecdf(right, ens)
+    share_spread(right, [("", ens, {"color": OKABE_ITO["blue"]})])
     return fig
-
-
-def _ecdf(ax: Axes, ens: Ensemble) -> None:
-    """Share of replications whose final departed share is at or below x, with the threshold."""
-    p = ens.scenario.params
-    shares = np.sort(np.array(ens.column("departed_share"), dtype=float)) * 100
-    n = shares.size
-    xs = np.concatenate([[0.0], shares, [100.0]])
-    ys = np.concatenate([[0.0], np.arange(1, n + 1) / n, [1.0]]) * 100
-    ax.step(xs, ys, where="post", color=OKABE_ITO["blue"], linewidth=2)
-    threshold = p.end_states.exodus_share * 100
-    reached = float(np.mean(shares >= threshold)) * 100
-    ax.axvline(threshold, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.5)
-    ax.set_title(f"Share gone by day {p.horizon_days:g}, all replications\n{reached:.0f}% reach "
-                 f"the {p.end_states.labels.exodus} line ({threshold:.0f}%, dashed)",
-                 fontsize=FONT)
-    ax.set_xlim(-2, 102)
-    ax.set_ylim(0, 100)
-    ax.xaxis.set_major_formatter(PercentFormatter())
-    ax.yaxis.set_major_formatter(PercentFormatter())
-    ax.set_xlabel("share of the population that has left (%)", fontsize=FONT)
-    ax.set_ylabel("share of replications at or below (%)", fontsize=FONT)
 
 
 def end_states(ens: Ensemble) -> Figure:
@@ -79,7 +62,7 @@ def end_states(ens: Ensemble) -> Figure:
     fig, (ax,) = new_figure(ens, 1, f"How it ends for {p.names.region} "
                                  f"(day {p.horizon_days:g}, {ens.runs:,} replications)")
     column = ens.column("end_state")
-    states = outcomes.states()
+    states, missing = happened(outcomes.states(), [column])
     stats = [proportion([v == state for v in column]) for state in states]
     prob = np.array([s["probability"] for s in stats]) * 100
     err = np.array([[s["probability"] - s["low"], s["high"] - s["probability"]]
@@ -92,6 +75,7 @@ def end_states(ens: Ensemble) -> Figure:
     for y, s in zip(ys, stats, strict=True):
         ax.text(1.02, float(y), f"{s['probability']:.0%}  ({s['count']:,} of {s['n']:,})",
                 transform=column_x, va="center", fontsize=FONT)
+    not_shown(ax, [getattr(p.end_states.labels, s) for s in missing], "replication")
     ax.set_yticks(ys, labels, fontsize=FONT)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
@@ -104,9 +88,10 @@ def end_states(ens: Ensemble) -> Figure:
 def survival(ens: Ensemble) -> Figure:
     """Share of replications where the ceasefire still holds / no agreement yet, over time."""
     p = ens.scenario.params
-    fig, (ax,) = new_figure(ens, 1, "Still holding / still no agreement")
+    fig, (ax,) = new_figure(ens, 1, "Ceasefire holding, agreement not yet reached")
     looks = ((OKABE_ITO["blue"], "-"), (OKABE_ITO["orange"], "--"), (OKABE_ITO["green"], ":"),
              (OKABE_ITO["purple"], "-."))
+    lowest = 100.0
     for k, name in enumerate(outcomes.shown("survival")):
         label, (colour, style) = outcomes.outcome(name).still, looks[k % len(looks)]
         days, alive = survival_curve(ens.column(name), p.horizon_days)
@@ -114,14 +99,35 @@ def survival(ens: Ensemble) -> Figure:
         ax.step(x, alive * 100, where="post", color=colour, linestyle=style, linewidth=2.2,
                 label=f"{label} ({alive[-1]:.0%} at day {p.horizon_days:g})")
         ax.plot(x[-1:], alive[-1:] * 100, "o", color=colour)
-    ax.set_ylim(0, 103)
-    ax.yaxis.set_major_formatter(PercentFormatter())
-    ax.set_ylabel("share of replications (%)", fontsize=FONT)
+        lowest = min(lowest, float(alive.min()) * 100)
+    share_axis(ax, lowest)
     ax.set_title(f"Ceasefire between {p.names.government} and {p.names.separatists}, "
                  f"and their talks", fontsize=FONT)
     date_axis(ax, p.start, p.horizon_days, most=9)
     ax.legend(loc="best", fontsize=FONT)
     return fig
+
+
+def share_axis(ax: Axes, lowest: float) -> None:
+    """A 0-100% axis cut to the range the curves use (in tens), and the label saying so."""
+    bottom = max(0.0, math.floor((lowest - 3) / 10) * 10)
+    ax.set_ylim(bottom, 102)
+    ax.yaxis.set_major_formatter(PercentFormatter())
+    cut = f"; axis from {bottom:.0f}%" if bottom > 0 else ""
+    ax.set_ylabel(f"share of replications (%{cut})", fontsize=FONT)
+
+
+def happened(states: Sequence[str], columns: list[list[Any]]) -> tuple[list[str], list[str]]:
+    """End states some replication reached (in order), and those none did."""
+    seen = {v for column in columns for v in column}
+    return [s for s in states if s in seen], [s for s in states if s not in seen]
+
+
+def not_shown(ax: Axes, labels: list[str], where: str) -> None:
+    """Say which end states were left out because they happened in no `where`."""
+    if labels:
+        ax.set_title(f"Not shown (happened in no {where}): {', '.join(labels)}",
+                     fontsize=FONT - 1, color=OKABE_ITO["grey"], loc="right")
 
 
 def survival_curve(times: list[Any], horizon: float) -> tuple[np.ndarray, np.ndarray]:
@@ -147,8 +153,42 @@ def tension_trust(ens: Ensemble) -> Figure:
         date_axis(ax, p.start, p.horizon_days)
     axes[0].set_ylim(0, 1)
     axes[0].set_ylabel("level (0 = none, 1 = highest)", fontsize=FONT)
+    _timeline(axes, ens)
+    _agreements(axes[1], ens)
     _fan_legend(fig, [c for *_, c in panels])
     return fig
+
+
+def _timeline(axes: list[Axes], ens: Ensemble) -> None:
+    """Each event of the scenario's timeline as a dotted line, named on the trust panel."""
+    p = ens.scenario.params
+    for event in p.events[:6]:  # more would crowd the names; the timeline lists them all
+        x = to_dates(p.start, np.array([event_day(event, p.start)]))[0]
+        for ax in axes:
+            ax.axvline(x, color=OKABE_ITO["black"], linestyle=":", linewidth=1.2)
+        name = "\n".join(textwrap.wrap(event.name, 32, max_lines=2, placeholder="…"))
+        axes[-1].annotate(name, (x, 1), xycoords=("data", "axes fraction"), xytext=(3, -4),
+                          textcoords="offset points", rotation=90, va="top", ha="left",
+                          fontsize=FONT - 2)
+
+
+def _agreements(ax: Axes, ens: Ensemble) -> None:
+    """Point at the day 5% of replications have agreed: there the 90% band's top jumps, as an
+    agreement moves trust at once."""
+    p = ens.scenario.params
+    days = np.sort(present(ens.column("agreement_day")))
+    k = math.ceil(0.05 * ens.runs)
+    if k < 1 or np.isnan(days[k - 1]) or p.negotiation.agreement_trust_change == 0:
+        return
+    day = float(days[k - 1])
+    x = to_dates(p.start, np.array([day]))[0]
+    top = float(np.interp(day, ens.time_days, ens.fan("trust", (0.95,))[0]))
+    lifts = "lifts" if p.negotiation.agreement_trust_change > 0 else "lowers"
+    ax.annotate(f"by {x.astype(object):%d %b}, 5% of replications\nhave reached an agreement, "
+                f"which {lifts}\ntrust at once: the band's edge jumps",
+                (x, top), xytext=(-12, 34 if lifts == "lifts" else -34),
+                textcoords="offset points", ha="right", fontsize=FONT - 2,
+                arrowprops={"arrowstyle": "->", "color": OKABE_ITO["black"]})
 
 
 def new_figure(ens: Ensemble, ncols: int, title: str, **grid: Any) -> tuple[Figure, list[Axes]]:
