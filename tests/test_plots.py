@@ -9,6 +9,8 @@ from matplotlib.figure import Figure
 from matplotlib.image import imread
 
 from sim import outcomes
+from sim.figures.heatmaps import colour_range
+from sim.figures.labels import parameter_label
 from sim.figures.spread import NARROW
 from sim.figures.standard import (
     departures,
@@ -135,3 +137,27 @@ def test_nothing_happens_still_draws(nothing_happens, tmp_path):
         labelled(draw(nothing_happens))
     legend = survival(nothing_happens).get_axes()[0].get_legend()
     assert all("100% at day 10" in t.get_text() for t in legend.get_texts())
+
+
+def test_a_colour_scale_does_not_amplify_what_labels_and_intervals_cannot_tell():
+    """Medians 4.21-4.23 days shown to 0.1 with intervals 0.3 wide: the colour range spans
+    at least ten label steps and twice the widest interval, so the cells look alike."""
+    low, high = colour_range(4.21, 4.23, 0.1, np.array([0.3, 0.2, np.nan]))
+    assert high - low == pytest.approx(1.0) and low < 4.21 and high > 4.23
+    assert colour_range(0.0, 1.0, 1, np.array([0.5])) == (0.0, 10.0), "never below zero"
+    low, high = colour_range(10.0, 50.0, 1, np.array([3.0]))
+    assert (low, high) == (10.0, 50.0), "real differences keep the whole scale"
+
+
+@pytest.mark.parametrize(("path", "label"), [
+    ("world.peacekeepers", "peacekeepers present (people)"),
+    ("ceasefire.peacekeeper_deterrence", "peacekeeper deterrence (share 0–1)"),
+    ("outflow.corridor_capacity_per_hour", "corridor capacity (per hour)"),
+    ("negotiation.mean_days_between_rounds", "mean days between rounds"),
+    ("world.tension", "tension (share 0–1)"),
+    ("negotiation.mediator_pressure", "mediator pressure (multiplier)"),
+    ("negotiation.round_gap_shape", "round gap shape"),
+    ("events.5.day", "event 5: day (days after the start)"),
+])
+def test_a_swept_parameter_reads_as_words_and_unit(path, label):
+    assert parameter_label(path) == label
