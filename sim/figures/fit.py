@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,11 +41,11 @@ def observed_fan(ens: Ensemble, series: str, observed: Observed,
     colour = OKABE_ITO["blue"]
     data = ens.series[series]
     dates = to_dates(p.start, ens.time_days)
-    for ax, (a, b) in ((near, (lo, hi)), (whole, (0.0, p.horizon_days))):
+    for ax, (a, b), size in ((near, (lo, hi), 6), (whole, (0.0, p.horizon_days), 3.5)):
         keep = (ens.time_days >= a - 1e-9) & (ens.time_days <= b + 1e-9)
         fan_band(ax, dates[keep], np.quantile(data[:, keep], FAN, axis=0), colour)
         ax.plot(to_dates(p.start, days), observed.value_array, "o", color=OKABE_ITO["black"],
-                markersize=5, markeredgecolor="white", zorder=5)
+                markersize=size, markeredgecolor="white", markeredgewidth=0.5, zorder=5)
         ends = to_dates(p.start, np.array([a, b]))
         ax.set_xlim(ends[0], ends[1])
         top = max(float(np.quantile(data[:, keep], 0.95, axis=0).max(initial=0)),
@@ -53,16 +54,25 @@ def observed_fan(ens: Ensemble, series: str, observed: Observed,
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 10
                                                    else f"{v:g}"))
     near.set_title("The observed period", fontsize=FONT)
-    whole.set_title(f"The whole horizon ({p.horizon_days:g} days)", fontsize=FONT)
+    whole.set_title(f"The whole horizon ({p.horizon_days:g} days); shaded: the left panel",
+                    fontsize=FONT)
+    window = to_dates(p.start, np.array([lo, hi]))
+    whole.axvspan(window[0], window[1], color=OKABE_ITO["grey"], alpha=0.25, linewidth=0)
     near.set_ylabel(UNITS.get(series, series), fontsize=FONT)
     _short_date_axis(near, p.start + timedelta(days=lo), hi - lo)
     date_axis(whole, p.start, p.horizon_days)
     handles = [Line2D([], [], color=colour, linewidth=2), Patch(color=colour, alpha=0.4),
                Patch(color=colour, alpha=0.18),
                Line2D([], [], marker="o", color=OKABE_ITO["black"], linestyle="none")]
-    near.legend(handles, ["median", "middle 50%", "middle 90% of replications",
-                          f"observed: {observed.column}"], loc="upper left", fontsize=FONT - 2)
+    whole.legend(handles, ["median", "middle 50%", "middle 90% of replications",
+                           f"observed: {observed_words(observed)}"], loc="best",
+                 fontsize=FONT - 2)
     return fig
+
+
+def observed_words(observed: Observed) -> str:
+    """The observed column in words and the file it came from: "cumulative arrivals\n(a.csv)"."""
+    return f"{observed.column.replace('_', ' ')}\n({Path(observed.source).name})"
 
 
 def _short_date_axis(ax: Axes, start: datetime, days: float) -> None:
