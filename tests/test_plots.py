@@ -1,6 +1,10 @@
-"""The standard figures: drawn, saved as real images, labelled, and robust when nothing happens."""
+"""The figures: drawn, saved as real images, labelled, robust when nothing happens, and each
+saying what a reader would otherwise misread."""
 
 from __future__ import annotations
+
+import math
+from datetime import timedelta
 
 import matplotlib
 import numpy as np
@@ -8,7 +12,10 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 
+import sim
 from sim import outcomes
+from sim.figures.differences import darker, differences_amounts, differences_probabilities, look
+from sim.figures.fit import observed_fan, prior_posterior
 from sim.figures.heatmaps import colour_range
 from sim.figures.labels import parameter_label
 from sim.figures.spread import NARROW
@@ -19,10 +26,11 @@ from sim.figures.standard import (
     survival,
     tension_trust,
 )
+from sim.fitting.observed import Observed
 from sim.runs.ensemble import run_ensemble
 from sim.scenario import load
 
-from conftest import ROOT, scenario
+from conftest import ROOT, START, scenario
 
 FIGURES = {"departures": departures, "end_states": end_states,
            "survival": survival, "tension_trust": tension_trust}
@@ -123,8 +131,8 @@ def test_tension_trust_names_the_timeline_events():
     events = [{"name": "convoy of aid arrives", "day": 2, "add": {"supplies_person_days": 1}},
               {"name": "monitors deployed", "day": 5, "set": {"monitors": 0.5}}]
     ens = run_ensemble(scenario({"events": events}, horizon_days=10), 3, 1, executor="serial")
-    trust = tension_trust(ens).get_axes()[1]
-    assert [t.get_text() for t in trust.texts] == ["convoy of aid arrives", "monitors deployed"]
+    tension = tension_trust(ens).get_axes()[0]
+    assert [t.get_text() for t in tension.texts] == ["convoy of aid arrives", "monitors deployed"]
 
 
 def test_nothing_happens_still_draws(nothing_happens, tmp_path):
@@ -137,6 +145,18 @@ def test_nothing_happens_still_draws(nothing_happens, tmp_path):
         labelled(draw(nothing_happens))
     legend = survival(nothing_happens).get_axes()[0].get_legend()
     assert all("100% at day 10" in t.get_text() for t in legend.get_texts())
+
+
+def test_trust_panel_points_at_the_day_5_percent_of_runs_agree():
+    ensemble = run_ensemble(load(ROOT / "scenarios" / "credible_guarantees.toml"), 20, 1,
+                            executor="serial")
+    days = sorted(d for d in ensemble.column("agreement_day") if d is not None)
+    k = math.ceil(0.05 * ensemble.runs)
+    assert len(days) >= k, "these runs hold an agreement: the note is tested"
+    when = ensemble.scenario.params.start + timedelta(days=days[k - 1])
+    texts = [t.get_text() for t in tension_trust(ensemble).get_axes()[1].texts]
+    assert texts == [f"by {when:%d %b}, 5% of replications\nhave reached an agreement, which "
+                     "lifts\ntrust at once: the band's edge jumps"]
 
 
 def test_a_colour_scale_does_not_amplify_what_labels_and_intervals_cannot_tell():
@@ -161,3 +181,72 @@ def test_a_colour_scale_does_not_amplify_what_labels_and_intervals_cannot_tell()
 ])
 def test_a_swept_parameter_reads_as_words_and_unit(path, label):
     assert parameter_label(path) == label
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    return sim.compare([ROOT / "scenarios" / "baseline.toml",
+                        ROOT / "scenarios" / "peacekeepers_withdraw.toml"], runs=15,
+                       progress=False, workers=1)
+
+
+def test_an_outcome_equal_to_an_end_state_in_every_run_is_shown_once(comparison):
+    """Renewed war is the ceasefire's collapse in this model: one row, named both ways."""
+    for e in comparison.entries:
+        war = [s == "renewed_war" for s in e.ensemble.column("end_state")]
+        assert war == [bool(c) for c in e.ensemble.column("ceasefire_collapsed")]
+    labels = [t.get_text() for t in
+              differences_probabilities(comparison).get_axes()[0].get_yticklabels()]
+    assert 'end state "renewed war"\n(= ceasefire collapse)' in labels
+    assert "ceasefire collapse" not in labels
+
+
+def test_differences_labels_are_darker_than_their_dots(comparison):
+    ax = differences_probabilities(comparison).get_axes()[0]
+    assert ax.texts and all(t.get_color() == darker(look(1)["color"]) for t in ax.texts)
+    assert darker("#E69F00") == "#8a5f00"
+
+
+def test_amounts_share_one_standardised_scale(comparison):
+    """Each dot sits at the difference divided by the first scenario's standard deviation."""
+    ax = differences_amounts(comparison).get_axes()[0]
+    rows = {r["outcome"]: r for r in comparison.rows if r["label"] == comparison.entries[1].label}
+    chosen = [m for m in comparison.measures if m.kind == "mean"]
+    m = next(m for m in chosen if m.key == "incidents")
+    base = comparison.entries[0].ensemble.column("incidents")
+    expected = rows["incidents"]["diff"] / np.std(base, ddof=1)
+    dots = [line for line in ax.get_lines() if line.get_marker() == "o" and
+            line.get_ydata().size == 1 and line.get_ydata()[0] == chosen.index(m)]
+    assert dots and dots[0].get_xdata()[0] == pytest.approx(expected)
+    assert "standard deviations" in ax.get_xlabel()
+
+
+def test_prior_posterior_fills_every_slot_and_reads_event_days_as_dates():
+    rng = np.random.default_rng(0)
+    names = ["outflow.corridor_capacity_per_hour", "events.0.day", "world.trust",
+             "events.0.add.corridor_capacity_per_hour", "ceasefire.peacekeeper_deterrence"]
+    prior = rng.uniform(0, 1, (400, 5)) * [800, 2, 1, 500, 1]
+    posterior = prior[:30]
+    start = START + timedelta(hours=3)
+    fig = prior_posterior(names, prior, posterior, "t", notes={"events.0.day": "x " * 40},
+                          start=start)
+    axes = fig.get_axes()
+    assert len(axes) == 6
+    assert [bool(ax.get_legend()) for ax in axes] == [False] * 5 + [True]
+    assert "30 kept sets" in " ".join(t.get_text() for t in axes[5].get_legend().get_texts())
+    assert "…" not in " ".join(ax.get_title() for ax in axes)
+    day = axes[1]
+    ticks = [day.xaxis.get_major_formatter()(v, 0) for v in day.get_xticks()]
+    assert all(t[:2].isdigit() and t.endswith((":00",)) for t in ticks), ticks
+    assert all(ax.get_yticks().size > 1 for ax in axes[:5]), "density ticks"
+    median = float(np.median(posterior[:, 1]))
+    assert f"{start + timedelta(days=median):%d %b %H:%M}" in day.get_title()
+
+
+def test_validation_legend_words_the_observed_column_and_its_file():
+    ens = run_ensemble(scenario(horizon_days=4), 3, 1, executor="serial")
+    observed = Observed("data/some_counts.csv", "cumulative_arrivals", (START, START),
+                        (0.5, 1.5), (0.0, 0.0))
+    texts = [t.get_text() for ax in observed_fan(ens, "departed", observed).get_axes()
+             if ax.get_legend() for t in ax.get_legend().get_texts()]
+    assert "observed: cumulative arrivals\n(some_counts.csv)" in texts

@@ -160,16 +160,16 @@ def tension_trust(ens: Ensemble) -> Figure:
 
 
 def _timeline(axes: list[Axes], ens: Ensemble) -> None:
-    """Each event of the scenario's timeline as a dotted line, named on the trust panel."""
+    """Each event of the scenario's timeline as a dotted line, named on the tension panel."""
     p = ens.scenario.params
     for event in p.events[:6]:  # more would crowd the names; the timeline lists them all
         x = to_dates(p.start, np.array([event_day(event, p.start)]))[0]
         for ax in axes:
             ax.axvline(x, color=OKABE_ITO["black"], linestyle=":", linewidth=1.2)
         name = "\n".join(textwrap.wrap(event.name, 32, max_lines=2, placeholder="…"))
-        axes[-1].annotate(name, (x, 1), xycoords=("data", "axes fraction"), xytext=(3, -4),
-                          textcoords="offset points", rotation=90, va="top", ha="left",
-                          fontsize=FONT - 2)
+        axes[0].annotate(name, (x, 1), xycoords=("data", "axes fraction"), xytext=(3, -4),
+                         textcoords="offset points", rotation=90, va="top", ha="left",
+                         fontsize=FONT - 2)
 
 
 def _agreements(ax: Axes, ens: Ensemble) -> None:
