@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -55,10 +56,11 @@ def text_problems(fig: Figure) -> list[str]:
     found = [f"clipped: {text!r}" for text, b in boxes
              if b.x0 < frame.x0 - 1 or b.y0 < frame.y0 - 1 or b.x1 > frame.x1 + 1
              or b.y1 > frame.y1 + 1]
-    for i, (text, b) in enumerate(boxes):
-        for other, c in boxes[i + 1:]:
-            if min(b.x1, c.x1) - max(b.x0, c.x0) > 1 and min(b.y1, c.y1) - max(b.y0, c.y0) > 1:
-                found.append(f"overlap: {text!r} / {other!r}")
+    x0, y0, x1, y1 = np.array([b.extents for _, b in boxes]).reshape(-1, 4).T
+    wide = np.minimum.outer(x1, x1) - np.maximum.outer(x0, x0) > 1
+    tall = np.minimum.outer(y1, y1) - np.maximum.outer(y0, y0) > 1
+    for i, j in zip(*np.nonzero(np.triu(wide & tall, k=1)), strict=True):
+        found.append(f"overlap: {boxes[i][0]!r} / {boxes[j][0]!r}")
     return found
 
 
@@ -89,7 +91,7 @@ def figures() -> dict[str, Any]:
                         "differences_probabilities", "differences_amounts")}
     one = sim.sweep(base, ["ceasefire.peacekeeper_deterrence=0:1:5"], runs=10, **QUIET)
     two = sim.sweep(base, ["world.peacekeepers=0:2000:5", "ceasefire.peacekeeper_deterrence=0:1:5"],
-                    runs=4, **QUIET)
+                    runs=3, **QUIET)
     for name, sw, kinds in (("1-D", one, (sweep.probabilities, sweep.medians, sweep.distributions)),
                             ("2-D", two, (heatmaps.heat_probabilities, heatmaps.heat_medians))):
         table = sweep_rows(sw)
@@ -101,7 +103,7 @@ def figures() -> dict[str, Any]:
     drawn["validate"] = lambda: fit.validation_figures(v, v_ens)["validation.png"]
     cal = sim.calibrate(SCENARIOS / "historical_2023.toml", OBSERVED,
                         "outflow.corridor_capacity_per_hour,events.5.day,events.7.day,"
-                        "events.7.add.corridor_capacity_per_hour", keep=0.15, runs=200,
+                        "events.7.add.corridor_capacity_per_hour", keep=0.2, runs=120,
                         generations=0, **QUIET)
     for name, fig in fit.calibration_figures(cal.fit, cal.prior, v_ens).items():
         drawn[f"calibrate {name}"] = lambda fig=fig: fig
