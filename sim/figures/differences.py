@@ -74,7 +74,7 @@ def differences_amounts(comp: Comparison) -> Figure:
     chosen = [m for m in comp.measures if m.kind == "mean"]
     others = entries_but_first(comp)
     fig, (ax,) = figure(comp, f"How each average differs from {base.label}",
-                        size=(11, min(11, 2 + 0.3 * len(chosen) * max(1.5, len(others)))))
+                        size=(11, min(15, 2 + 0.3 * len(chosen) * max(1.5, len(others)))))
     step = 0.8 / max(1, len(others))
     base_rows = _rows(comp, base.label)
     for j, (k, entry, paired) in enumerate(others):

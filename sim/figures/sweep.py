@@ -122,7 +122,8 @@ def medians(sw: Sweep, table: Table) -> Figure:
                             xycoords=("data", "axes fraction"), textcoords="offset points",
                             ha="center", va="top", fontsize=FONT - 3, color=OKABE_ITO["grey"])
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.10g}"))
-        ax.margins(x=0.08)
+        span = float(np.ptp(xs)) or 1.0  # every panel the same range, censored ends too
+        ax.set_xlim(xs.min() - 0.08 * span, xs.max() + 0.08 * span)
         _x_axis(ax, sw, label=i + 3 >= len(keys))
     return fig
 
