@@ -14,9 +14,10 @@ from matplotlib.image import imread
 
 import sim
 from sim import outcomes
+from sim.analysis.sweep import rows as sweep_rows
 from sim.figures.differences import darker, differences_amounts, differences_probabilities, look
 from sim.figures.fit import observed_fan, prior_posterior
-from sim.figures.heatmaps import colour_range
+from sim.figures.heatmaps import colour_range, heat_probabilities
 from sim.figures.labels import parameter_label
 from sim.figures.spread import NARROW
 from sim.figures.standard import (
@@ -250,3 +251,14 @@ def test_validation_legend_words_the_observed_column_and_its_file():
     texts = [t.get_text() for ax in observed_fan(ens, "departed", observed).get_axes()
              if ax.get_legend() for t in ax.get_legend().get_texts()]
     assert "observed: cumulative arrivals\n(some_counts.csv)" in texts
+
+
+def test_heat_maps_leave_out_end_states_no_run_reached():
+    """Nothing happens: every run ends unresolved, so the other end states get no panel."""
+    sw = sim.sweep(scenario(horizon_days=3), ["world.trust=0.1,0.3", "world.tension=0.2,0.4"],
+                   runs=2, progress=False, workers=1)
+    fig = heat_probabilities(sw, sweep_rows(sw))
+    titles = [ax.get_title() for ax in fig.get_axes() if ax.get_title()]
+    assert titles == ["End state: unresolved", "agreement reached", "talks broke down"]
+    assert fig.get_suptitle().endswith("Not shown (happened in no run): end state renewed war, "
+                                       "exodus, reintegration")

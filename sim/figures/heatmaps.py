@@ -51,11 +51,15 @@ def _panel(ax: Axes, sw: Sweep, values: np.ndarray, text: list[list[str]], title
 
 def heat_probabilities(sw: Sweep, table: Table) -> Figure:
     """Probability of each end state and talks outcome over the grid (95% interval below)."""
-    keys = [f"end_state.{s}" for s in outcomes.states()]
-    keys += outcomes.shown("heatmap_probabilities")
-    fig, axes = panels(sw, "How likely each outcome is over the grid (% of replications; "
-                           "95% interval below)", len(keys))
+    states = [f"end_state.{s}" for s in outcomes.states()]
+    never = [k for k in states if all(r[k] == 0 for r in table)]
+    keys = [k for k in states if k not in never] + list(outcomes.shown("heatmap_probabilities"))
     measures = sw.measures()
+    left_out = ", ".join(_title(measures[k]).removeprefix("End state: ") for k in never)
+    fig, axes = panels(sw, "How likely each outcome is over the grid (% of replications; "
+                           "95% interval below)" + (f"\nNot shown (happened in no run): "
+                                                    f"end state {left_out}" if never else ""),
+                       len(keys))
     for ax, key in zip(axes, keys, strict=True):
         value, low, high = (_grid(sw, table, c, 100)
                             for c in (key, f"{key}_low", f"{key}_high"))
@@ -111,9 +115,12 @@ def colour_range(low: float, high: float, step: float,
 
 
 def panels(sw: Sweep, title: str, count: int) -> tuple[Figure, list[Axes]]:
-    """A figure of `count` heat maps, three to a row (rows grow with what the registry shows)."""
-    rows = max(1, math.ceil(count / 3))
-    fig, axes = figure(sw, title, nrows=rows, ncols=3, size=(12.5, 4.25 * rows))
+    """A figure of `count` heat maps, three to a row (two when four fill two rows); rows grow
+    with what the registry shows."""
+    cols = 2 if count in (2, 4) else 3
+    rows = max(1, math.ceil(count / cols))
+    fig, axes = figure(sw, title, nrows=rows, ncols=cols,
+                       size=(12.5, 4.25 * rows + 0.3))
     for ax in axes[count:]:
         ax.set_visible(False)
     return fig, axes[:count]
