@@ -62,7 +62,8 @@ def end_states(comp: Comparison) -> Figure:
                     transform=text_x, va="center", fontsize=FONT - 1)
     labels = [getattr(p.end_states.labels, s) for s in states]
     ax.set_yticks(np.arange(len(labels)), labels, fontsize=FONT)
-    not_shown(ax, [getattr(p.end_states.labels, s) for s in missing], "scenario")
+    not_shown(ax, [getattr(p.end_states.labels, s) for s in missing],
+              min(e.ensemble.runs for e in comp.entries))
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(PercentFormatter())

@@ -75,7 +75,7 @@ def end_states(ens: Ensemble) -> Figure:
     for y, s in zip(ys, stats, strict=True):
         ax.text(1.02, float(y), f"{s['probability']:.0%}  ({s['count']:,} of {s['n']:,})",
                 transform=column_x, va="center", fontsize=FONT)
-    not_shown(ax, [getattr(p.end_states.labels, s) for s in missing], "replication")
+    not_shown(ax, [getattr(p.end_states.labels, s) for s in missing], ens.runs)
     ax.set_yticks(ys, labels, fontsize=FONT)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
@@ -123,11 +123,14 @@ def happened(states: Sequence[str], columns: list[list[Any]]) -> tuple[list[str]
     return [s for s in states if s in seen], [s for s in states if s not in seen]
 
 
-def not_shown(ax: Axes, labels: list[str], where: str) -> None:
-    """Say which end states were left out because they happened in no `where`."""
+def not_shown(ax: Axes, labels: list[str], runs: int) -> None:
+    """Say which end states were left out because no run reached them, and that not seen in
+    `runs` runs is not impossible (the 95% interval of 0 of them)."""
     if labels:
-        ax.set_title(f"Not shown (happened in no {where}): {', '.join(labels)}",
-                     fontsize=FONT - 1, color=OKABE_ITO["grey"], loc="right")
+        high = proportion([False] * runs)["high"]
+        ax.set_title(f"Not shown, as no run reached them: {', '.join(labels)} (0 of {runs:,}: "
+                     f"95% interval 0–{high:.0%})", fontsize=FONT - 1, color=OKABE_ITO["grey"],
+                     loc="right")
 
 
 def survival_curve(times: list[Any], horizon: float) -> tuple[np.ndarray, np.ndarray]:
