@@ -19,7 +19,7 @@ from sim.figures.style import DPI
 from sim.runs.ensemble import run_ensemble
 from sim.text import literal_figure_text
 
-from conftest import ROOT
+from conftest import ROOT, START
 
 SCENARIOS = ROOT / "scenarios"
 OBSERVED = ROOT / "data" / "nk2023_arrivals_early.csv"
@@ -27,8 +27,11 @@ QUIET = {"progress": False, "workers": 1}
 
 
 def _hidden(fig: Figure) -> set[int]:
-    """Texts matplotlib does not draw: in hidden axes, and tick labels outside the view."""
+    """Texts matplotlib does not draw: in hidden axes, on axes turned off, and tick labels
+    outside the view."""
     hidden = {id(t) for ax in fig.get_axes() if not ax.get_visible() for t in ax.findobj(Text)}
+    hidden |= {id(t) for ax in fig.get_axes() if not ax.axison
+               for axis in (ax.xaxis, ax.yaxis) for t in axis.findobj(Text)}
     for ax in fig.get_axes():
         for axis, k in ((ax.xaxis, 0), (ax.yaxis, 1)):
             lo, hi = sorted(axis.get_view_interval())
@@ -127,4 +130,18 @@ def test_every_figure_kind_is_checked(figures):
 def test_no_text_clipped_or_overlapping(figures, kind):
     with literal_figure_text():
         fig = figures[kind]()
+    assert text_problems(fig) == []
+
+
+@pytest.mark.parametrize("k", range(1, 8))
+def test_prior_posterior_of_any_number_of_parameters_keeps_its_text_apart(k):
+    names = ["outflow.corridor_capacity_per_hour", "events.0.day", "world.trust",
+             "events.0.add.corridor_capacity_per_hour", "ceasefire.peacekeeper_deterrence",
+             "world.tension", "outflow.base_hazard_per_day"][:k]
+    prior = np.random.default_rng(k).uniform(0, 1, (300, k))
+    notes = {"events.0.day": "the road to Armenia opens for departures, under peacekeeper escort"}
+    with literal_figure_text():
+        fig = fit.prior_posterior(names, prior, prior[:25], "historical_2023: what the data say "
+                                  "about each parameter", notes=notes, start=START,
+                                  truth={"world.trust": 0.3})
     assert text_problems(fig) == []

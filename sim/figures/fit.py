@@ -97,7 +97,8 @@ def prior_posterior(names: list[str], prior: np.ndarray, posterior: np.ndarray, 
     cols = 2 if k == 4 else min(3, k)
     rows = math.ceil(k / cols)
     spare = rows * cols - k  # empty slots hold the legend
-    fig = Figure(figsize=(4.6 * cols, 3.6 * rows + (0.6 if spare else 1.2)), layout="constrained")
+    fig = Figure(figsize=(max(8.0, 4.6 * cols), 3.6 * rows + (0.6 if spare else 1.2)),
+                 layout="constrained")
     axes = list(fig.subplots(rows, cols, squeeze=False).ravel())
     fig.suptitle(title, fontsize=FONT + 2, fontweight="bold")
     for ax, name, a, b in zip(axes, names, prior.T, posterior.T, strict=False):
@@ -125,7 +126,7 @@ def prior_posterior(names: list[str], prior: np.ndarray, posterior: np.ndarray, 
     if spare:
         axes[k].legend(handles, labels, loc="center", fontsize=FONT - 1, frameon=False)
     else:
-        fig.legend(handles, labels, loc="outside lower left", ncols=len(labels),
+        fig.legend(handles, labels, loc="outside lower left", ncols=min(len(labels), 1 + cols),
                    fontsize=FONT - 1, frameon=False)
     return fig
 
