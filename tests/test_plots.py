@@ -137,6 +137,23 @@ def test_tension_trust_names_the_timeline_events():
     assert [t.get_text() for t in tension.texts] == ["convoy of aid arrives", "monitors deployed"]
 
 
+def test_of_many_timeline_events_those_moving_tension_or_trust_are_drawn_and_named_apart():
+    """Eight events, three of which move tension or trust, two of those on the same day."""
+    events = [{"name": f"aid convoy {d}", "day": d, "add": {"supplies_person_days": 1}}
+              for d in range(5)]
+    events += [{"name": "shots fired", "day": 5, "add": {"tension": 0.1}},
+               {"name": "trust restored", "day": 5, "add": {"trust": 0.1}},
+               {"name": "talks", "day": 8, "round": True}]
+    ens = run_ensemble(scenario({"events": events}, horizon_days=10), 2, 1, executor="serial")
+    fig = tension_trust(ens)
+    tension = fig.get_axes()[0]
+    dotted = [line for line in tension.get_lines() if line.get_linestyle() == ":"]
+    assert len(dotted) == 3
+    assert [t.get_text() for t in tension.texts] == ["shots fired", "talks"]
+    assert tension.get_title().endswith("3 of 8 events drawn, those moving tension or\n"
+                                        "trust; 2 named")
+
+
 def test_nothing_happens_still_draws(nothing_happens, tmp_path):
     assert all(v is None for v in nothing_happens.column("collapse_day"))
     assert all(v is None for v in nothing_happens.column("agreement_day"))

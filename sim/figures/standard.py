@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -28,9 +27,9 @@ from sim.figures.style import (
     save_figures,
     to_dates,
 )
+from sim.figures.timeline import agreements, timeline
 from sim.runs.ensemble import Ensemble
-from sim.runs.stats import present, proportion
-from sim.scenario.events import event_day
+from sim.runs.stats import proportion
 
 
 def save_standard_figures(ens: Ensemble, folder: Path) -> list[Path]:
@@ -156,42 +155,13 @@ def tension_trust(ens: Ensemble) -> Figure:
         date_axis(ax, p.start, p.horizon_days)
     axes[0].set_ylim(0, 1)
     axes[0].set_ylabel("level (0 = none, 1 = highest)", fontsize=FONT)
-    _timeline(axes, ens)
-    _agreements(axes[1], ens)
-    _fan_legend(fig, [c for *_, c in panels])
+    drawn, left_out = timeline(axes, ens)
+    if left_out:
+        axes[0].set_title(f"{panels[0][1]}\n{left_out}", fontsize=FONT, color=panels[0][2])
+    agreements(axes[1], ens)
+    _fan_legend(fig, [c for *_, c in panels], "timeline event" + "s" * (drawn > 1) if drawn
+                else "")
     return fig
-
-
-def _timeline(axes: list[Axes], ens: Ensemble) -> None:
-    """Each event of the scenario's timeline as a dotted line, named on the tension panel."""
-    p = ens.scenario.params
-    for event in p.events[:6]:  # more would crowd the names; the timeline lists them all
-        x = to_dates(p.start, np.array([event_day(event, p.start)]))[0]
-        for ax in axes:
-            ax.axvline(x, color=OKABE_ITO["black"], linestyle=":", linewidth=1.2)
-        name = "\n".join(textwrap.wrap(event.name, 32, max_lines=2, placeholder="…"))
-        axes[0].annotate(name, (x, 1), xycoords=("data", "axes fraction"), xytext=(3, -4),
-                         textcoords="offset points", rotation=90, va="top", ha="left",
-                         fontsize=FONT - 2)
-
-
-def _agreements(ax: Axes, ens: Ensemble) -> None:
-    """Point at the day 5% of replications have agreed: there the 90% band's top jumps, as an
-    agreement moves trust at once."""
-    p = ens.scenario.params
-    days = np.sort(present(ens.column("agreement_day")))
-    k = math.ceil(0.05 * ens.runs)
-    if k < 1 or np.isnan(days[k - 1]) or p.negotiation.agreement_trust_change == 0:
-        return
-    day = float(days[k - 1])
-    x = to_dates(p.start, np.array([day]))[0]
-    top = float(np.interp(day, ens.time_days, ens.fan("trust", (0.95,))[0]))
-    lifts = "lifts" if p.negotiation.agreement_trust_change > 0 else "lowers"
-    ax.annotate(f"by {x.astype(object):%d %b}, 5% of replications\nhave reached an agreement, "
-                f"which {lifts}\ntrust at once: the band's edge jumps",
-                (x, top), xytext=(-12, 34 if lifts == "lifts" else -34),
-                textcoords="offset points", ha="right", fontsize=FONT - 2,
-                arrowprops={"arrowstyle": "->", "color": OKABE_ITO["black"]})
 
 
 def new_figure(ens: Ensemble, ncols: int, title: str, **grid: Any) -> tuple[Figure, list[Axes]]:
@@ -215,14 +185,19 @@ def fan_band(ax: Axes, x: np.ndarray, fan: np.ndarray, colour: str) -> None:
     ax.plot(x, q50, color=colour, linewidth=2)
 
 
-def _fan_legend(fig: Figure, colours: list[str]) -> None:
-    """One legend under the panels: median and bands, one swatch per colour."""
+def _fan_legend(fig: Figure, colours: list[str], events: str = "") -> None:
+    """One legend under the panels: median and bands, one swatch per colour (and what the
+    dotted lines of timeline events are, when drawn)."""
     lines = tuple(Line2D([], [], color=c, linewidth=2) for c in colours)
     bands = [tuple(Patch(color=c, alpha=a) for c in colours) for a in (0.4, 0.18)]
     handles: list[Any] = [lines, *bands]
-    fig.legend(handles, ["median", "middle 50%", "middle 90% of replications"],
-               handler_map={tuple: HandlerTuple(ndivide=None)}, loc="outside lower left",
-               ncols=3, fontsize=FONT - 1, frameon=False)
+    labels = ["median", "middle 50%", "middle 90% of replications"]
+    if events:
+        handles.append(Line2D([], [], color=OKABE_ITO["black"], linestyle=":"))
+        labels.append(events)
+    fig.legend(handles, labels, handler_map={tuple: HandlerTuple(ndivide=None)},
+               loc="outside lower left", ncols=min(len(labels), 3), fontsize=FONT - 1,
+               frameon=False)
 
 
 def _dates(ens: Ensemble) -> np.ndarray:
