@@ -15,6 +15,7 @@ from matplotlib.image import imread
 import sim
 from sim import outcomes
 from sim.analysis.sweep import rows as sweep_rows
+from sim.figures.compare import departures as compare_departures
 from sim.figures.differences import darker, differences_amounts, differences_probabilities, look
 from sim.figures.fit import observed_fan, prior_posterior
 from sim.figures.heatmaps import colour_range, heat_probabilities
@@ -280,3 +281,12 @@ def test_heat_maps_leave_out_end_states_no_run_reached():
     assert titles == ["End state: unresolved", "agreement reached", "talks broke down"]
     assert fig.get_suptitle().endswith("Not shown (happened in no run): end state renewed war, "
                                        "exodus, reintegration")
+
+
+def test_a_compared_scenario_band_is_hatched_in_outline(comparison):
+    """Two filled bands mix into a third colour; the second is an outline with hatching."""
+    left = compare_departures(comparison).get_axes()[0]
+    first, second = left.collections[:2]
+    assert not first.get_hatch() and first.get_facecolor()[0][3] > 0
+    face = second.get_facecolor()
+    assert second.get_hatch() and (face.size == 0 or face[0][3] == 0)

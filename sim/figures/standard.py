@@ -111,7 +111,8 @@ def share_axis(ax: Axes, lowest: float) -> None:
     """A 0-100% axis cut to the range the curves use (in tens), and the label saying so."""
     bottom = max(0.0, math.floor((lowest - 3) / 10) * 10)
     ax.set_ylim(bottom, 102)
-    ax.yaxis.set_major_formatter(PercentFormatter())
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=True))
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     cut = f"; axis from {bottom:.0f}%" if bottom > 0 else ""
     ax.set_ylabel(f"share of replications (%{cut})", fontsize=FONT)
 
