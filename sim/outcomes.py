@@ -47,7 +47,7 @@ class Series:
 REGISTRY = (
     Outcome("agreement", "boolean", "agreement reached", "share", "{:.0%}", False),
     Outcome("agreement_day", "day", "day of agreement", "days", "{:.1f}", True,
-            detail="day of agreement (when reached)", still="still no agreement"),
+            detail="day of agreement (when reached)", still="agreement not yet reached"),
     Outcome("talks_broken", "boolean", "talks broke down", "share", "{:.0%}", False),
     Outcome("rounds_held", "count", "talks rounds held", "rounds", "{:.0f}", False,
             detail="rounds of talks held"),

@@ -20,10 +20,12 @@ from sim.figures.differences import (
     figure,
     look,
 )
-from sim.figures.standard import survival_curve
+from sim.figures.spread import share_spread
+from sim.figures.standard import happened, not_shown, share_axis, survival_curve
 from sim.figures.style import FONT, OKABE_ITO, date_axis, save_figures, to_dates
 from sim.runs.stats import present, proportion
 
+HATCHES = ["//", "\\\\", "xx", ".."]
 TICKS = [0, 1, 3, 10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000]
 
 
@@ -38,15 +40,17 @@ def save_comparison_figures(comp: Comparison, folder: Path) -> list[Path]:
 def end_states(comp: Comparison) -> Figure:
     """Probability of each end state, scenarios side by side, with 95% Wilson intervals."""
     p = comp.entries[0].ensemble.scenario.params
+    states, missing = happened(outcomes.states(),
+                               [e.ensemble.column("end_state") for e in comp.entries])
     fig, (ax,) = figure(comp, f"How it ends for {p.names.region} by day {p.horizon_days:g}, "
-                              "by scenario", size=(11, 2 + 0.3 * len(comp.entries) * 4))
+                              "by scenario", size=(11, 2.4 + 0.3 * len(comp.entries) * len(states)))
     k = len(comp.entries)
     height = 0.8 / k
     text_x = blended_transform_factory(ax.transAxes, ax.transData)
     for j, entry in enumerate(comp.entries):
         column = entry.ensemble.column("end_state")
-        stats = [proportion([v == s for v in column]) for s in outcomes.states()]
-        ys = np.arange(len(outcomes.states())) + (j - (k - 1) / 2) * height
+        stats = [proportion([v == s for v in column]) for s in states]
+        ys = np.arange(len(states)) + (j - (k - 1) / 2) * height
         prob = np.array([s["probability"] for s in stats]) * 100
         err = np.array([[s["probability"] - s["low"], s["high"] - s["probability"]]
                         for s in stats]).T * 100
@@ -56,8 +60,10 @@ def end_states(comp: Comparison) -> Figure:
         for y, s in zip(ys, stats, strict=True):
             ax.text(1.01, float(y), f"{s['probability']:.0%} ({s['count']:,} of {s['n']:,})",
                     transform=text_x, va="center", fontsize=FONT - 1)
-    labels = [getattr(p.end_states.labels, s) for s in outcomes.states()]
+    labels = [getattr(p.end_states.labels, s) for s in states]
     ax.set_yticks(np.arange(len(labels)), labels, fontsize=FONT)
+    not_shown(ax, [getattr(p.end_states.labels, s) for s in missing],
+              min(e.ensemble.runs for e in comp.entries))
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(PercentFormatter())
@@ -77,7 +83,7 @@ def departures(comp: Comparison) -> Figure:
         ens = entry.ensemble
         q25, q50, q75 = ens.fan("departed", (0.25, 0.5, 0.75))
         dates = to_dates(ens.scenario.params.start, ens.time_days)
-        left.fill_between(dates, q25, q75, color=look(k)["color"], alpha=0.2, linewidth=0)
+        band(left, dates, q25, q75, k)
         left.plot(dates, q50, linewidth=2, label=entry.label, **look(k))
     left.set_title("Left so far: median (line) and middle 50% of replications (band)",
                    fontsize=FONT)
@@ -86,24 +92,18 @@ def departures(comp: Comparison) -> Figure:
     left.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     date_axis(left, p.start, p.horizon_days)
     left.legend(loc="lower right", fontsize=FONT - 1)
-    share_ecdf(right, comp)
+    share_spread(right, [(e.label, e.ensemble, look(k)) for k, e in enumerate(comp.entries)])
     return fig
 
 
-def share_ecdf(ax: Axes, comp: Comparison) -> None:
-    """ECDF of the final departed share, with the exodus threshold."""
-    p = comp.entries[0].ensemble.scenario.params
-    for k, entry in enumerate(comp.entries):
-        ecdf(ax, entry.ensemble.column("departed_share"), 100, label=entry.label, **look(k))
-    threshold = p.end_states.exodus_share * 100
-    ax.axvline(threshold, color=OKABE_ITO["grey"], linewidth=1)
-    ax.text(threshold, 0.03, f" {p.end_states.labels.exodus} line ({threshold:.0f}%)",
-            color=OKABE_ITO["grey"], fontsize=FONT - 1, rotation=90, va="bottom", ha="right")
-    ax.set_title(f"Share gone by day {p.horizon_days:g}, every replication", fontsize=FONT)
-    ax.set_xlim(-2, 102)
-    ax.xaxis.set_major_formatter(PercentFormatter())
-    ax.set_xlabel("share of the population that has left (%)", fontsize=FONT)
-    ax.set_ylabel("share of replications at or below (%)", fontsize=FONT)
+def band(ax: Axes, x: np.ndarray, low: np.ndarray, high: np.ndarray, k: int) -> None:
+    """The first scenario's band filled, the others hatched in outline: no mixed colours."""
+    colour = look(k)["color"]
+    if k == 0:
+        ax.fill_between(x, low, high, color=colour, alpha=0.2, linewidth=0)
+    else:
+        ax.fill_between(x, low, high, facecolor="none", edgecolor=colour, alpha=0.7,
+                        hatch=HATCHES[(k - 1) % len(HATCHES)], linewidth=1)
 
 
 def ecdf(ax: Axes, values: list[Any], scale: float = 1, **style: Any) -> int:
@@ -122,8 +122,7 @@ def distributions(comp: Comparison) -> Figure:
     fig, axes = figure(comp, "How outcomes vary across replications (the height of a curve at x "
                              "is the share of replications with x or less)", ncols=3,
                        size=(12.5, 5))
-    share_ecdf(axes[0], comp)
-    axes[0].set_title("Share of the population gone", fontsize=FONT)
+    share_spread(axes[0], [(e.label, e.ensemble, look(k)) for k, e in enumerate(comp.entries)])
     for k, entry in enumerate(comp.entries):
         ecdf(axes[1], entry.ensemble.column("casualties"), label=entry.label, **look(k))
         waits = entry.ensemble.column("mean_wait_hours")
@@ -147,13 +146,14 @@ def distributions(comp: Comparison) -> Figure:
 
 
 def survival(comp: Comparison) -> Figure:
-    """Share of replications in which the ceasefire still holds / there is no agreement yet."""
+    """Share of replications in which the ceasefire still holds / agreement is not yet reached."""
     p = comp.entries[0].ensemble.scenario.params
     fig, axes = figure(comp, "Does the ceasefire hold, and is there an agreement yet?",
                        ncols=2, sharey=True)
     panels = (("collapse_day", "Ceasefire still holding (no collapse yet)"),
-              ("agreement_day", f"Still no agreement between {p.names.government}\nand "
-                                f"{p.names.separatists}"))
+              ("agreement_day", f"Agreement not yet reached between {p.names.government}"
+                                f"\nand {p.names.separatists}"))
+    lowest = 100.0
     for ax, (outcome, title) in zip(axes, panels, strict=True):
         for k, entry in enumerate(comp.entries):
             sp = entry.ensemble.scenario.params
@@ -161,10 +161,9 @@ def survival(comp: Comparison) -> Figure:
             ax.step(to_dates(sp.start, days), alive * 100, where="post", linewidth=2.2,
                     label=f"{entry.label} ({alive[-1]:.0%} at day {sp.horizon_days:g})",
                     **look(k))
+            lowest = min(lowest, float(alive.min()) * 100)
         ax.set_title(title, fontsize=FONT)
-        ax.set_ylim(0, 103)
-        ax.yaxis.set_major_formatter(PercentFormatter())
         date_axis(ax, p.start, p.horizon_days)
-        ax.legend(loc="lower left", fontsize=FONT - 1)
-    axes[0].set_ylabel("share of replications (%)", fontsize=FONT)
+        ax.legend(loc="best", fontsize=FONT - 1)
+    share_axis(axes[0], lowest)
     return fig

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import math
-import textwrap
 from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.analysis.compare import Comparison, Entry
 from sim.analysis.measures import FORMATS, Measure
@@ -37,14 +35,14 @@ def _interval(ax: Axes, y: float, row: dict[str, Any], scale: float, k: int,
         text = "no difference" if d == low == high == 0 else text
         left = d < 0  # written on the far side from zero
         ax.annotate(text, (low if left else high, y), xytext=(-4 if left else 4, 0),
-                    textcoords="offset points", fontsize=FONT - 2, va="center", color=colour,
-                    ha="right" if left else "left")
+                    textcoords="offset points", fontsize=FONT - 2, va="center",
+                    color=darker(colour), ha="right" if left else "left")
 
 
 def differences_probabilities(comp: Comparison) -> Figure:
     """Differences in each probability, in percentage points."""
     base = comp.entries[0]
-    chosen = [m for m in comp.measures if m.kind == "probability"]
+    chosen, same = distinct(comp, [m for m in comp.measures if m.kind == "probability"])
     others = entries_but_first(comp)
     fig, (ax,) = figure(comp, f"How much likelier each outcome is than in {base.label}",
                         size=(11, min(9.5, 1.6 + 0.28 * len(chosen) * max(1.5, len(others)))))
@@ -59,7 +57,8 @@ def differences_probabilities(comp: Comparison) -> Figure:
         ax.plot([], [], "o", color=look(k)["color"],
                 label=entry.label + ("" if paired else " (unpaired)"))
     ax.axvline(0, color=OKABE_ITO["black"], linewidth=1)
-    ax.set_yticks(np.arange(len(chosen)), [m.label for m in chosen], fontsize=FONT)
+    ax.set_yticks(np.arange(len(chosen)), [m.label + (f"\n(= {same[m.key]})" if m.key in same
+                                                      else "") for m in chosen], fontsize=FONT)
     ax.set_ylim(len(chosen) - 0.5, -0.5)
     ax.set_xlabel(f"difference from {base.label} (percentage points; bars: 95% interval)",
                   fontsize=FONT)
@@ -69,41 +68,72 @@ def differences_probabilities(comp: Comparison) -> Figure:
 
 
 def differences_amounts(comp: Comparison) -> Figure:
-    """Differences in each mean, one small panel per outcome in its own unit."""
+    """Differences in each mean on one shared scale, the standard deviation of the first
+    scenario's replications; each is written beside in its own unit."""
     base = comp.entries[0]
     chosen = [m for m in comp.measures if m.kind == "mean"]
     others = entries_but_first(comp)
-    ncols = 4
-    nrows = math.ceil(len(chosen) / ncols)
-    fig, axes = figure(comp, f"How each average differs from {base.label}\n(dot: difference of "
-                             "means; bar: its 95% interval; hollow dot: too few runs where it "
-                             f"happened for an interval, under {MIN_PRESENT})",
-                       ncols=ncols, nrows=nrows,
-                       size=(12.5, min(9.5, 1.2 + nrows * (1.3 + 0.3 * len(others)))))
+    fig, (ax,) = figure(comp, f"How each average differs from {base.label}",
+                        size=(11, min(15, 2 + 0.3 * len(chosen) * max(1.5, len(others)))))
+    step = 0.8 / max(1, len(others))
     base_rows = _rows(comp, base.label)
-    for ax, m in zip(axes, chosen, strict=False):
-        ends = []
-        for j, (k, entry, _) in enumerate(others):
-            row = _rows(comp, entry.label)[m.key]
-            _interval(ax, j, row, _scale(m), k)
-            ends += [row["diff"], row["diff_low"], row["diff_high"]]
-        ax.axvline(0, color=OKABE_ITO["black"], linewidth=1)
-        ax.set_yticks(range(len(others)), [e.label for _, e, _ in others], fontsize=FONT - 1)
-        ax.set_ylim(len(others) - 0.5, -0.5)
-        title = "\n".join(textwrap.wrap(m.label, 34))
-        ax.set_title(f"{title}\n{base.label}: {m.show(base_rows[m.key]['value'])}",
-                     fontsize=FONT - 1)
-        ax.set_xlabel(f"difference ({_unit(m)})", fontsize=FONT - 1)
-        ax.margins(x=0.2)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.10g}"))
-        _zero_in_view(ax, all(v == 0 or math.isnan(v) for v in ends))
-    for ax in axes[len(chosen):]:
-        ax.set_visible(False)
-    for ax in axes[1:]:
-        if axes.index(ax) % ncols:
-            ax.tick_params(labelleft=False)
+    for j, (k, entry, paired) in enumerate(others):
+        rows = _rows(comp, entry.label)
+        for i, m in enumerate(chosen):
+            row = rows[m.key]
+            d = m.decimals(0.0, row["diff"], row["diff"])
+            _interval(ax, i + (j - (len(others) - 1) / 2) * step, row,
+                      1 / spread(comp, m), k, m.signed(row["diff"], d))
+        ax.plot([], [], "o", color=look(k)["color"],
+                label=entry.label + ("" if paired else " (unpaired)"))
+    ax.axvline(0, color=OKABE_ITO["black"], linewidth=1)
+    ax.set_yticks(np.arange(len(chosen)),
+                  [f"{m.label}\n{base.label}: {m.show(base_rows[m.key]['value'])}"
+                   for m in chosen], fontsize=FONT - 1)
+    ax.set_ylim(len(chosen) - 0.5, -0.5)
+    ax.set_xlabel(f"difference of means, in standard deviations of {base.label}'s replications "
+                  "(bars: 95% interval;\nwritten beside: the difference in the outcome's own "
+                  f"unit; hollow dot: under {MIN_PRESENT} runs where it happened)",
+                  fontsize=FONT - 1)
+    ax.margins(x=0.2)
+    _zero_in_view(ax, False)
+    ax.legend(loc="best", fontsize=FONT - 1)
     return fig
+
+
+def spread(comp: Comparison, m: Measure) -> float:
+    """The standard deviation of a measure over the first scenario's replications (over all
+    scenarios' if that is zero, and 1 if they too are all alike): the unit of the shared scale."""
+    for entries in (comp.entries[:1], comp.entries):
+        values = np.concatenate([m.column(e.ensemble) for e in entries])
+        values = values[~np.isnan(values)]
+        sd = float(values.std(ddof=1)) if values.size > 1 else 0.0
+        if sd > 0:
+            return sd
+    return 1.0
+
+
+def distinct(comp: Comparison, measures: list[Measure]) -> tuple[list[Measure], dict[str, str]]:
+    """The measures without those equal to an earlier one in every run of every scenario (as
+    "renewed war" is "ceasefire collapse"), and for each kept key the labels it stands for."""
+    kept: list[Measure] = []
+    same: dict[str, str] = {}
+    columns = {m.key: np.concatenate([m.column(e.ensemble) for e in comp.entries])
+               for m in measures}
+    for m in measures:
+        twin = next((k for k in kept if np.array_equal(columns[k.key], columns[m.key],
+                                                       equal_nan=True)), None)
+        if twin is None:
+            kept.append(m)
+        else:
+            same[twin.key] = ", ".join(filter(None, [same.get(twin.key), m.label]))
+    return kept, same
+
+
+def darker(colour: str) -> str:
+    """The colour at 60% brightness: Okabe-Ito orange or pink text is too pale on white."""
+    rgb = [int(colour[i:i + 2], 16) * 0.6 for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(v):02x}" for v in rgb)
 
 
 def _scale(m: Measure) -> float:

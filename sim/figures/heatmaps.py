@@ -14,11 +14,10 @@ from matplotlib.figure import Figure
 from sim import outcomes
 from sim.analysis.measures import Measure, number
 from sim.analysis.sweep import Sweep
+from sim.figures.labels import parameter_label
 from sim.figures.style import FONT, OKABE_ITO
 
 Table = list[dict[str, Any]]
-SUFFIXES = {"_per_hour": "per hour", "_per_day": "per day", "_days": "days", "_hours": "hours",
-            "_people": "people", "_share": "share 0–1", "_probability": "probability 0–1"}
 MAP = "cividis"  # readable with every common colour blindness, and in grey
 
 
@@ -52,11 +51,15 @@ def _panel(ax: Axes, sw: Sweep, values: np.ndarray, text: list[list[str]], title
 
 def heat_probabilities(sw: Sweep, table: Table) -> Figure:
     """Probability of each end state and talks outcome over the grid (95% interval below)."""
-    keys = [f"end_state.{s}" for s in outcomes.states()]
-    keys += outcomes.shown("heatmap_probabilities")
-    fig, axes = panels(sw, "How likely each outcome is over the grid (% of replications; "
-                           "95% interval below)", len(keys))
+    states = [f"end_state.{s}" for s in outcomes.states()]
+    never = [k for k in states if all(r[k] == 0 for r in table)]
+    keys = [k for k in states if k not in never] + list(outcomes.shown("heatmap_probabilities"))
     measures = sw.measures()
+    left_out = ", ".join(_title(measures[k]).removeprefix("End state: ") for k in never)
+    fig, axes = panels(sw, "How likely each outcome is over the grid (% of replications; "
+                           "95% interval below)" + (f"\nNot shown (happened in no run): "
+                                                    f"end state {left_out}" if never else ""),
+                       len(keys))
     for ax, key in zip(axes, keys, strict=True):
         value, low, high = (_grid(sw, table, c, 100)
                             for c in (key, f"{key}_low", f"{key}_high"))
@@ -86,17 +89,38 @@ def heat_medians(sw: Sweep, table: Table) -> Figure:
                  for j, v in enumerate(row)] for i, row in enumerate(value)]
         if scale == 100:  # shares on their whole range: 97.5% and 97.9% look alike
             low, high = 0.0, 100.0
-        elif high - low < 1e-9:
-            low, high = low - 1, high + 1
+        else:
+            widths = (_grid(sw, table, f"{key}_median_high", scale)
+                      - _grid(sw, table, f"{key}_median_low", scale))
+            step = 1.0 if all(_whole(v, m) for v in finite) else 0.1
+            low, high = colour_range(low, high, step, widths)
         unit = "% of the population" if scale == 100 else m.unit
         _panel(ax, sw, value, text, f"median {m.label}", low, high, unit)
     return fig
 
 
+def colour_range(low: float, high: float, step: float,
+                 widths: np.ndarray) -> tuple[float, float]:
+    """The colour scale's ends: around the medians, at least ten label steps and twice the
+    widest 95% interval of a median wide, so cells whose labels read alike, or whose medians
+    differ by less than their intervals, look alike (judgement: a tenth of the scale and half
+    of it are hard to tell apart at a glance); never below zero for values that are not."""
+    finite = widths[np.isfinite(widths)]
+    span = max(high - low, 10 * step, 2 * float(finite.max()) if finite.size else 0.0)
+    middle = (low + high) / 2
+    bottom = middle - span / 2
+    if low >= 0 > bottom:
+        bottom = 0.0
+    return bottom, bottom + span
+
+
 def panels(sw: Sweep, title: str, count: int) -> tuple[Figure, list[Axes]]:
-    """A figure of `count` heat maps, three to a row (rows grow with what the registry shows)."""
-    rows = max(1, math.ceil(count / 3))
-    fig, axes = figure(sw, title, nrows=rows, ncols=3, size=(12.5, 4.25 * rows))
+    """A figure of `count` heat maps, three to a row (two when four fill two rows); rows grow
+    with what the registry shows."""
+    cols = 2 if count in (2, 4) else 3
+    rows = max(1, math.ceil(count / cols))
+    fig, axes = figure(sw, title, nrows=rows, ncols=cols,
+                       size=(12.5, 4.25 * rows + 0.3))
     for ax in axes[count:]:
         ax.set_visible(False)
     return fig, axes[:count]
@@ -106,23 +130,20 @@ def _cell(value: float, happened: float | None, runs: int, m: Measure,
           places: int | None = None) -> str:
     if np.isnan(value):
         return "never"
-    whole = m.unit == "share" or value.is_integer() or value >= 100
+    whole = _whole(value, m)
     text = number(value, places if places is not None else 0 if whole else 1)
     text += "%" if m.unit == "share" else ""
     return text if happened is None or happened == runs else f"{text}\n({happened:.0f}/{runs})"
 
 
+def _whole(value: float, m: Measure) -> bool:
+    """Whether a cell shows the value without decimals."""
+    return m.unit == "share" or float(value).is_integer() or value >= 100
+
+
 def _title(m: Measure) -> str:
     return m.label.replace("end state ", "End state: ").replace('"', "")
 
-
-
-def parameter_label(path: str) -> str:
-    """`outflow.corridor_capacity_per_hour` -> "corridor capacity (per hour)"."""
-    name = path.rsplit(".", 1)[-1]
-    suffix = next((s for s in SUFFIXES if name.endswith(s)), "")
-    words = name.removesuffix(suffix).replace("_", " ")
-    return f"{words} ({SUFFIXES[suffix]})" if suffix else words
 
 
 def figure(sw: Sweep, title: str, nrows: int = 1, ncols: int = 1,

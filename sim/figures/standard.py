@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from matplotlib.transforms import blended_transform_factory
 
 from sim import outcomes
+from sim.figures.spread import share_spread
 from sim.figures.style import (
     FONT,
     OKABE_ITO,
@@ -24,6 +27,7 @@ from sim.figures.style import (
     save_figures,
     to_dates,
 )
+from sim.figures.timeline import agreements, timeline
 from sim.runs.ensemble import Ensemble
 from sim.runs.stats import proportion
 
@@ -47,30 +51,8 @@ def departures(ens: Ensemble) -> Figure:
     left.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     date_axis(left, p.start, p.horizon_days)
     _fan_legend(fig, [OKABE_ITO["blue"]])
-    _ecdf(right, ens)
+    share_spread(right, [("", ens, {"color": OKABE_ITO["blue"]})])
     return fig
-
-
-def _ecdf(ax: Axes, ens: Ensemble) -> None:
-    """Share of replications whose final departed share is at or below x, with the threshold."""
-    p = ens.scenario.params
-    shares = np.sort(np.array(ens.column("departed_share"), dtype=float)) * 100
-    n = shares.size
-    xs = np.concatenate([[0.0], shares, [100.0]])
-    ys = np.concatenate([[0.0], np.arange(1, n + 1) / n, [1.0]]) * 100
-    ax.step(xs, ys, where="post", color=OKABE_ITO["blue"], linewidth=2)
-    threshold = p.end_states.exodus_share * 100
-    reached = float(np.mean(shares >= threshold)) * 100
-    ax.axvline(threshold, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.5)
-    ax.set_title(f"Share gone by day {p.horizon_days:g}, all replications\n{reached:.0f}% reach "
-                 f"the {p.end_states.labels.exodus} line ({threshold:.0f}%, dashed)",
-                 fontsize=FONT)
-    ax.set_xlim(-2, 102)
-    ax.set_ylim(0, 100)
-    ax.xaxis.set_major_formatter(PercentFormatter())
-    ax.yaxis.set_major_formatter(PercentFormatter())
-    ax.set_xlabel("share of the population that has left (%)", fontsize=FONT)
-    ax.set_ylabel("share of replications at or below (%)", fontsize=FONT)
 
 
 def end_states(ens: Ensemble) -> Figure:
@@ -79,7 +61,7 @@ def end_states(ens: Ensemble) -> Figure:
     fig, (ax,) = new_figure(ens, 1, f"How it ends for {p.names.region} "
                                  f"(day {p.horizon_days:g}, {ens.runs:,} replications)")
     column = ens.column("end_state")
-    states = outcomes.states()
+    states, missing = happened(outcomes.states(), [column])
     stats = [proportion([v == state for v in column]) for state in states]
     prob = np.array([s["probability"] for s in stats]) * 100
     err = np.array([[s["probability"] - s["low"], s["high"] - s["probability"]]
@@ -92,6 +74,7 @@ def end_states(ens: Ensemble) -> Figure:
     for y, s in zip(ys, stats, strict=True):
         ax.text(1.02, float(y), f"{s['probability']:.0%}  ({s['count']:,} of {s['n']:,})",
                 transform=column_x, va="center", fontsize=FONT)
+    not_shown(ax, [getattr(p.end_states.labels, s) for s in missing], ens.runs)
     ax.set_yticks(ys, labels, fontsize=FONT)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
@@ -104,9 +87,10 @@ def end_states(ens: Ensemble) -> Figure:
 def survival(ens: Ensemble) -> Figure:
     """Share of replications where the ceasefire still holds / no agreement yet, over time."""
     p = ens.scenario.params
-    fig, (ax,) = new_figure(ens, 1, "Still holding / still no agreement")
+    fig, (ax,) = new_figure(ens, 1, "Ceasefire holding, agreement not yet reached")
     looks = ((OKABE_ITO["blue"], "-"), (OKABE_ITO["orange"], "--"), (OKABE_ITO["green"], ":"),
              (OKABE_ITO["purple"], "-."))
+    lowest = 100.0
     for k, name in enumerate(outcomes.shown("survival")):
         label, (colour, style) = outcomes.outcome(name).still, looks[k % len(looks)]
         days, alive = survival_curve(ens.column(name), p.horizon_days)
@@ -114,14 +98,39 @@ def survival(ens: Ensemble) -> Figure:
         ax.step(x, alive * 100, where="post", color=colour, linestyle=style, linewidth=2.2,
                 label=f"{label} ({alive[-1]:.0%} at day {p.horizon_days:g})")
         ax.plot(x[-1:], alive[-1:] * 100, "o", color=colour)
-    ax.set_ylim(0, 103)
-    ax.yaxis.set_major_formatter(PercentFormatter())
-    ax.set_ylabel("share of replications (%)", fontsize=FONT)
+        lowest = min(lowest, float(alive.min()) * 100)
+    share_axis(ax, lowest)
     ax.set_title(f"Ceasefire between {p.names.government} and {p.names.separatists}, "
                  f"and their talks", fontsize=FONT)
     date_axis(ax, p.start, p.horizon_days, most=9)
     ax.legend(loc="best", fontsize=FONT)
     return fig
+
+
+def share_axis(ax: Axes, lowest: float) -> None:
+    """A 0-100% axis cut to the range the curves use (in tens), and the label saying so."""
+    bottom = max(0.0, math.floor((lowest - 3) / 10) * 10)
+    ax.set_ylim(bottom, 102)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=True))
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    cut = f"; axis from {bottom:.0f}%" if bottom > 0 else ""
+    ax.set_ylabel(f"share of replications (%{cut})", fontsize=FONT)
+
+
+def happened(states: Sequence[str], columns: list[list[Any]]) -> tuple[list[str], list[str]]:
+    """End states some replication reached (in order), and those none did."""
+    seen = {v for column in columns for v in column}
+    return [s for s in states if s in seen], [s for s in states if s not in seen]
+
+
+def not_shown(ax: Axes, labels: list[str], runs: int) -> None:
+    """Say which end states were left out because no run reached them, and that not seen in
+    `runs` runs is not impossible (the 95% interval of 0 of them)."""
+    if labels:
+        high = proportion([False] * runs)["high"]
+        ax.set_title(f"Not shown, as no run reached them: {', '.join(labels)} (0 of {runs:,}: "
+                     f"95% interval 0–{high:.0%})", fontsize=FONT - 1, color=OKABE_ITO["grey"],
+                     loc="right")
 
 
 def survival_curve(times: list[Any], horizon: float) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +156,12 @@ def tension_trust(ens: Ensemble) -> Figure:
         date_axis(ax, p.start, p.horizon_days)
     axes[0].set_ylim(0, 1)
     axes[0].set_ylabel("level (0 = none, 1 = highest)", fontsize=FONT)
-    _fan_legend(fig, [c for *_, c in panels])
+    drawn, left_out = timeline(axes, ens)
+    if left_out:
+        axes[0].set_title(f"{panels[0][1]}\n{left_out}", fontsize=FONT, color=panels[0][2])
+    agreements(axes[1], ens)
+    _fan_legend(fig, [c for *_, c in panels], "timeline event" + "s" * (drawn > 1) if drawn
+                else "")
     return fig
 
 
@@ -172,14 +186,19 @@ def fan_band(ax: Axes, x: np.ndarray, fan: np.ndarray, colour: str) -> None:
     ax.plot(x, q50, color=colour, linewidth=2)
 
 
-def _fan_legend(fig: Figure, colours: list[str]) -> None:
-    """One legend under the panels: median and bands, one swatch per colour."""
+def _fan_legend(fig: Figure, colours: list[str], events: str = "") -> None:
+    """One legend under the panels: median and bands, one swatch per colour (and what the
+    dotted lines of timeline events are, when drawn)."""
     lines = tuple(Line2D([], [], color=c, linewidth=2) for c in colours)
     bands = [tuple(Patch(color=c, alpha=a) for c in colours) for a in (0.4, 0.18)]
     handles: list[Any] = [lines, *bands]
-    fig.legend(handles, ["median", "middle 50%", "middle 90% of replications"],
-               handler_map={tuple: HandlerTuple(ndivide=None)}, loc="outside lower left",
-               ncols=3, fontsize=FONT - 1, frameon=False)
+    labels = ["median", "middle 50%", "middle 90% of replications"]
+    if events:
+        handles.append(Line2D([], [], color=OKABE_ITO["black"], linestyle=":"))
+        labels.append(events)
+    fig.legend(handles, labels, handler_map={tuple: HandlerTuple(ndivide=None)},
+               loc="outside lower left", ncols=min(len(labels), 3), fontsize=FONT - 1,
+               frameon=False)
 
 
 def _dates(ens: Ensemble) -> np.ndarray:

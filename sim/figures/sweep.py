@@ -22,8 +22,8 @@ from sim.figures.heatmaps import (
     figure,
     heat_medians,
     heat_probabilities,
-    parameter_label,
 )
+from sim.figures.labels import parameter_label
 from sim.figures.style import FONT, OKABE_ITO, STATE_COLOURS, save_figures
 
 #: Colours of the talks' outcomes (end states have theirs); any other outcome is sky blue.
@@ -63,8 +63,8 @@ def _x_axis(ax: Axes, sw: Sweep, label: bool = True) -> None:
 def probabilities(sw: Sweep, table: Table) -> Figure:
     """End states and the talks' outcome against the parameter, with 95% Wilson bands."""
     p = sw.scenario.params
-    fig, axes = figure(sw, f"How it ends for {p.names.region} as "
-                           f"{parameter_label(sw.axes[0].path)} changes",
+    fig, axes = figure(sw, f"How it ends for {p.names.region}, by "
+                           f"{parameter_label(sw.axes[0].path)}",
                        ncols=2, sharey=True)
     xs, m = _x(sw)[0], sw.measures()
     titles = ("End state by the horizon (bands: 95% interval)", "Talks")
@@ -95,8 +95,8 @@ def medians(sw: Sweep, table: Table) -> Figure:
     """Each outcome against the parameter: every replication as a dot, the median as a line."""
     keys = outcomes.shown("sweep_medians")
     rows = max(1, math.ceil(len(keys) / 3))  # three panels a row, as many rows as needed
-    fig, axes = figure(sw, f"Main outcomes as {parameter_label(sw.axes[0].path)} changes: "
-                           "each replication (dot), median (line), its 95% interval (band)",
+    fig, axes = figure(sw, f"Main outcomes by {parameter_label(sw.axes[0].path)}: each "
+                           "replication (dot), median (line), its 95% interval (band)",
                        nrows=rows, ncols=3, size=(12.5, 3 * rows))
     (xs, _), m = _x(sw), sw.measures()
     jitter = np.random.default_rng(0).uniform(-1, 1, sw.points[0].ensemble.runs)
@@ -122,7 +122,8 @@ def medians(sw: Sweep, table: Table) -> Figure:
                             xycoords=("data", "axes fraction"), textcoords="offset points",
                             ha="center", va="top", fontsize=FONT - 3, color=OKABE_ITO["grey"])
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.10g}"))
-        ax.margins(x=0.08)
+        span = float(np.ptp(xs)) or 1.0  # every panel the same range, censored ends too
+        ax.set_xlim(xs.min() - 0.08 * span, xs.max() + 0.08 * span)
         _x_axis(ax, sw, label=i + 3 >= len(keys))
     return fig
 
