@@ -6,7 +6,8 @@
 # model change), `make mutation` mutates sim/model/ and reports which mutants the model's tests
 # kill (slow: an hour or more on 2 cores; MUTANTS="sim.model.outflow*" narrows it; not part of
 # `make test`), `make notebooks` opens the exercise notebooks in JupyterLab. Each target creates
-# .venv and installs what it needs (Python 3.11 and make are enough); a .venv made by another
+# .venv and installs what it needs (Python 3.11 and make are enough; `make test` also apt-gets
+# Debian's chromium for the browser test); a .venv made by another
 # Python is refused: `make clean` removes it.
 
 PYTHON ?= python3
@@ -14,7 +15,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 RUNS   ?= 500
 
-.PHONY: demo test test-fast lint install dev bench docs docs-check mutation notebooks clean \
+.PHONY: chromium demo test test-fast lint install dev bench docs docs-check mutation notebooks clean \
 	check-venv
 
 # The version of Python a command prints, major.minor ("" if it does not run).
@@ -43,8 +44,22 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check sim tests benchmarks docs
 	$(BIN)/mypy
 
+# tests/test_browser.py drives Debian's chromium (playwright cannot download browsers here):
+# installed with apt-get when missing and this runs as root, otherwise a note (the test says why).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the page's browser test (apt-get)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "note: /usr/bin/chromium is missing and cannot be installed here (not root):" \
+	      "tests/test_browser.py fails on CI without it (apt-get install chromium)" >&2; \
+	  fi; \
+	fi
+
 # pytest exits with 5 when no test ran: non-zero, so both targets fail then too.
-test: lint
+test: lint chromium
 	$(BIN)/python -m pytest -n auto
 
 test-fast: lint
