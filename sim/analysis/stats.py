@@ -114,7 +114,7 @@ def judge(base: np.ndarray, other: np.ndarray, kind: str, paired: bool,
     if paired:
         out["differing"] = differing(base, other)
         if 0 < out["differing"] < MIN_DIFFERING:
-            diff = runstats.difference(base, other, paired, rng, estimate_only=True)[0]
+            diff = _mean(other) - _mean(base)
             return {**out, "diff": diff, "diff_low": math.nan, "diff_high": math.nan,
                     "too_few": True}
     diff, low, high = runstats.difference(base, other, paired, rng)
@@ -124,6 +124,10 @@ def judge(base: np.ndarray, other: np.ndarray, kind: str, paired: bool,
     elif not math.isnan(low):
         out["pvalue"] = permutation(base, other, paired, rng)
     return out
+
+
+def _mean(x: np.ndarray) -> float:
+    return float(np.mean(x[~np.isnan(x)])) if np.any(~np.isnan(x)) else math.nan
 
 
 def _proportions(base: np.ndarray, other: np.ndarray, paired: bool) -> dict[str, Any]:

@@ -101,10 +101,8 @@ def mean_interval(values: list[Any] | np.ndarray, rng: np.random.Generator,
 
 
 def difference(base: list[Any] | np.ndarray, other: list[Any] | np.ndarray, paired: bool,
-               rng: np.random.Generator, confidence: float = 0.95,
-               estimate_only: bool = False) -> tuple[float, float, float]:
-    """Mean of `other` minus mean of `base` (values present) with a bootstrap interval (none
-    with `estimate_only`).
+               rng: np.random.Generator, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean of `other` minus mean of `base` (values present) with a bootstrap interval.
 
     Paired samples (common random numbers) resample replication indices jointly, which keeps
     the shared randomness out of the interval; unpaired ones resample each sample on its own.
@@ -116,7 +114,7 @@ def difference(base: list[Any] | np.ndarray, other: list[Any] | np.ndarray, pair
     if paired and np.array_equal(a, b, equal_nan=True):
         return 0.0, 0.0, 0.0
     estimate = float(np.nanmean(b) - np.nanmean(a))
-    if min(counts) < MIN_PRESENT or estimate_only:
+    if min(counts) < MIN_PRESENT:
         return estimate, math.nan, math.nan
     if not paired:
         a, b = a[~np.isnan(a)], b[~np.isnan(b)]
