@@ -174,3 +174,14 @@ def test_a_paired_shift_of_amounts_is_found_with_its_sign() -> None:
     unpaired = judge(base, base.copy() + 0.01, "mean", False, rng)
     unpaired["pvalue_adjusted"] = unpaired["pvalue"]
     assert unpaired["test"] == "permutation" and not clear(unpaired)
+
+
+def test_paired_permutation_agrees_with_scipys() -> None:
+    rng = np.random.default_rng(8)
+    base = rng.exponential(5, 80)
+    for shift in (0.0, 0.3, 0.6):
+        other = base + shift + rng.normal(0, 1.5, 80)
+        expected = sps.permutation_test(
+            (base, other), lambda x, y, axis: np.mean(y, axis=axis) - np.mean(x, axis=axis),
+            permutation_type="samples", vectorized=True, n_resamples=9999, rng=rng).pvalue
+        assert stats.permutation(base, other, True, rng) == pytest.approx(expected, abs=0.015)

@@ -22,11 +22,11 @@ WIDTH = 100
 def rule(comp: Comparison) -> str:
     """The one sentence that says what "clear" means and which correction is applied."""
     if comp.family_wise:
-        how = "Holm's correction", "a 5% chance that any clear line is chance alone"
+        how = "Holm's correction", "a 5% chance that any clear line is chance"
     else:
-        how = "Benjamini-Hochberg", "about 1 clear line in 20 may be chance alone"
-    return (f"clear: 95% interval excludes 0 and p < {ALPHA:g} after {how[0]} over the "
-            f"{comp.tested} differences tested; {how[1]}")
+        how = "Benjamini-Hochberg", "about 1 clear line in 20 may be chance"
+    return (f"clear: 95% interval excludes 0 and p < {ALPHA:g} after {how[0]} over "
+            f"{comp.tested} differences; {how[1]}")
 
 
 def summary(comp: Comparison) -> list[str]:
