@@ -16,6 +16,9 @@ STORY = "sim story scenarios/baseline.toml --replication 3"
 PICK = "sim story results/baseline/demo --pick typical --pick worst"
 COMPARE = "sim compare scenarios/baseline.toml scenarios/peacekeepers_withdraw.toml --runs 500"
 COMPARE_OUT = "results/compare/20261128-020000"
+COMPARE_BRIEF = ("sim compare scenarios/baseline.toml scenarios/peacekeepers_withdraw.toml "
+                 "scenarios/early_guarantees.toml --runs 500 --brief --no-figures")
+COMPARE_BRIEF_OUT = "results/compare/20261128-020500"
 COMPARE3 = ("sim compare scenarios/baseline.toml scenarios/peacekeepers_withdraw.toml "
             "scenarios/early_guarantees.toml --runs 500 --out results/figures/compare")
 SWEEP = ("sim sweep scenarios/baseline.toml --set ceasefire.peacekeeper_deterrence=0,0.5,1 "
@@ -75,6 +78,11 @@ def compare_block(ws: Workspace) -> str:
     diffs = [i for i, line in enumerate(lines) if line.startswith("Peacekeepers withdraw:")]
     tail = [line for line in lines if line.startswith(("Comparison:", "Figures:"))]
     return console(COMPARE, "\n".join([*lines[:diffs[0] + 5], "...", *tail]))
+
+
+def compare_brief_block(ws: Workspace) -> str:
+    """`sim compare --brief` of three scenarios: every line."""
+    return console(COMPARE_BRIEF, ws.sim(out(COMPARE_BRIEF, COMPARE_BRIEF_OUT)))
 
 
 def sweep_block(ws: Workspace) -> str:
@@ -188,6 +196,7 @@ BLOCKS = {
     "readme-story": ("README.md", story_block),
     "readme-pick": ("README.md", pick_block),
     "readme-compare": ("README.md", compare_block),
+    "readme-compare-brief": ("README.md", compare_brief_block),
     "readme-sweep": ("README.md", sweep_block),
     "readme-validate": ("README.md", validate_block),
     "readme-calibrate": ("README.md", calibrate_block),

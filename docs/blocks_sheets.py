@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fmt import comparison, find, outcomes, pct, summary
 from teach import BASELINE, bullet, compare, run
-from workspace import Workspace
+from workspace import Failed, Workspace
 
 CHANCE = "exercises/02_chance.md"
 TRUST = "exercises/04_guarantees_trust.md"
@@ -82,7 +82,10 @@ def guide_amnesty(ws: Workspace) -> str:
 
 def guide_airlift(ws: Workspace) -> str:
     """Teacher's guide, worksheet 6's misreadings: team B's difference in the share who left."""
-    diff = 100 * float(design(ws)[("aid_airlift", "departed_share")]["diff"])
+    row = design(ws)[("aid_airlift", "departed_share")]
+    if row["clear"] != "True":
+        raise Failed("team B's difference in the share who left is no longer clear: reword")
+    diff = 100 * float(row["diff"])
     return f"{diff:+.2f}".replace("-", "−") + " points"
 
 

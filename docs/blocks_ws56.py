@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from fmt import comparison, count, find, pct, words
+from fmt import comparison, console, count, find, pct, words
 from teach import (
     BASELINE,
     GUIDE,
@@ -173,6 +173,16 @@ def ws6_teams(ws: Workspace) -> str:
     return "\n".join(lines)
 
 
+#: Worksheet 6's class comparison as the class screen shows it.
+CLASS_BRIEF = (f"sim compare {BASELINE} exercises/class/*.toml --runs 100 --brief "
+               "--out results/ex6/class --force")
+
+
+def ws6_brief(ws: Workspace) -> str:
+    """Worksheet 6: the class comparison's brief, as printed on the class screen."""
+    return console(CLASS_BRIEF, ws.sim(f"{CLASS_BRIEF} --no-figures"))
+
+
 def ws6_debrief(ws: Workspace) -> str:
     """Worksheet 6: the debrief's answers for teams A, D and C, from the class comparison."""
     t = comparison(compare(ws, f"{BASELINE} exercises/class/*.toml --runs 100",
@@ -226,5 +236,6 @@ BLOCKS = {
     "teacher-ws5-calibrated": (GUIDE, ws5_calibrated),
     "teacher-ws5-month": (GUIDE, ws5_month),
     "teacher-ws6-teams": (GUIDE, ws6_teams),
+    "teacher-ws6-brief": (GUIDE, ws6_brief),
     "teacher-ws6-debrief": (GUIDE, ws6_debrief),
 }

@@ -66,10 +66,9 @@ def sweep(ws: Workspace, args: str, out: str) -> list[dict[str, str]]:
 
 
 def clear(t: dict[tuple[str, str], dict[str, str]], other: str, outcome: str) -> str:
-    """Whether a paired difference is clear (its 95% interval excludes zero), in words."""
+    """Whether a paired difference is clear (as `sim compare` judges it), in words."""
     r = t[(other, outcome)]
-    low, high = float(r["diff_low"]), float(r["diff_high"])
-    if low <= 0 <= high:
+    if r["clear"] != "True":
         return "no clear difference"
     return ("statistically clear, practically nil" if abs(float(r["diff"])) < 0.01
             else "statistically clear")

@@ -65,13 +65,15 @@ def run(scenario: Scenario | PathLike | None, runs: int | None = None,
 def compare(inputs: Sequence[Scenario | Ensemble | PathLike], runs: int | None = None,
             seed: int | None = None, workers: int | None = None, out: Out = None,
             progress: bool | Progress = True, *, force: bool = False, figures: bool = True,
-            command: str | None = None) -> Comparison:
+            family_wise: bool = False, command: str | None = None) -> Comparison:
     """Compare scenarios (files, loaded) and results (folders, ensembles) with the first, as
-    `sim compare` does; scenarios run with one seed, so differences are paired."""
+    `sim compare` does; scenarios run with one seed, so differences are paired. Its
+    `.summary()` and `.brief()` are the lines `sim compare` and `sim compare --brief` print."""
     runs, seed, workers = _options(runs=runs, seed=seed, workers=workers)
     items = [i if isinstance(i, Scenario | Ensemble) else Path(i) for i in inputs]
     return analysis_jobs.compare(items, runs, seed, about=_about("compare", command),
                                  workers=workers, out=_out(out), force=force,
+                                 family_wise=family_wise,
                                  figures=_comparison_figures if figures else None,
                                  progress=_progress(progress))
 

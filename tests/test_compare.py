@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import math
+import re
 from pathlib import Path
 
 import matplotlib
@@ -11,9 +13,13 @@ import pytest
 from click.testing import Result
 from matplotlib.image import imread
 
-from sim.analysis.compare import _line
+import sim
+from sim.analysis import stats
+from sim.analysis.compare import Entry, compare
 from sim.analysis.measures import measures
+from sim.analysis.wording import _line
 from sim.outcomes import END_STATES
+from sim.runs import stats as runstats
 
 from conftest import ROOT, cli, ok
 
@@ -110,26 +116,70 @@ def test_a_results_folder_pairs_with_a_scenario_run_on_its_seed(run_folder: Path
 
 def test_folders_with_other_seeds_are_compared_unpaired(run_folder: Path,
                                                         tmp_path: Path) -> None:
+    """Known answer (a) on the model: the baseline against itself under another seed."""
     out = tmp_path / "cmp"
     result = ok(cli("compare", run_folder, BASELINE, "--seed", "4", "--runs", "25",
                     "--out", out, "--no-figures"))
     words = " ".join(result.stdout.split())
     assert "UNPAIRED: seed 4 and 25 runs against seed 3 and 30" in words
-    assert {r["pairing"] for r in table(out) if r["label"] != "Baseline"} == {"unpaired"}
+    rows = [r for r in table(out) if r["label"] != "Baseline"]
+    assert {r["pairing"] for r in rows} == {"unpaired"}
+    assert {r["test"] for r in rows} == {"Fisher exact", "permutation"}
+    assert {r["clear"] for r in rows} == {"False"}
+    assert "Baseline (baseline.toml): none" in result.stdout
 
 
 def test_the_summary_line_reads_as_a_sentence() -> None:
     m = {x.key: x for x in measures(LABELS)}
     base = {"value": 0.12, "n": 500, "missing": 0}
     row = {"value": 0.31, "diff": 0.19, "diff_low": 0.16, "diff_high": 0.22, "n": 500,
-           "missing": 0, "pairing": "paired"}
+           "missing": 0, "pairing": "paired", "differing": 103, "pvalue_adjusted": 2e-9}
     assert _line("Peacekeepers withdraw", m["ceasefire_collapsed"], base, row) == (
-        "Peacekeepers withdraw: ceasefire collapse 12% -> 31% (+19 points, 95% CI +16 to +22)")
+        "Peacekeepers withdraw: ceasefire collapse 12% -> 31% (+19 points, 95% CI +16 to +22; "
+        "103 of 500 pairs differ, adjusted p < 0.001)")
     day = {"value": 14.5, "diff": -2.2, "diff_low": -3.5, "diff_high": -1.0, "n": 40,
-           "missing": 30, "pairing": "unpaired"}
+           "missing": 30, "pairing": "unpaired", "differing": float("nan"),
+           "pvalue_adjusted": 0.0123}
     assert _line("X", m["collapse_day"], {"value": 16.7, "n": 40, "missing": 20}, day) == (
         "X: mean day the ceasefire collapsed (when it did) 16.7 days -> 14.5 days "
-        "(-2.2 days, 95% CI -3.5 to -1.0) [happened in 20 of 40 and 10 of 40 runs] [unpaired]")
+        "(-2.2 days, 95% CI -3.5 to -1.0; adjusted p = 0.012) [happened in 20 of 40 and 10 of "
+        "40 runs] [unpaired]")
+
+
+@pytest.mark.slow
+def test_withdrawing_peacekeepers_is_found_with_its_sign(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Known answer (c): without peacekeepers the ceasefire collapses more often; the brief
+    says so in one line, and Holm's correction is never less strict than Benjamini-Hochberg."""
+    out = tmp_path / "cmp"
+    result = ok(cli("compare", BASELINE, WITHDRAW, "--runs", "60", "--seed", "5", "--brief",
+                    "--out", out, "--no-figures"))
+    lines = result.stdout.splitlines()
+    brief = " ".join(line.strip() for line in lines if not line.startswith("Comparison:"))
+    assert re.search(r"after Benjamini-Hochberg over \d+ differences", brief)
+    assert "Peacekeepers withdraw: " in brief and "no clear change" not in brief
+    rows = {r["outcome"]: r for r in table(out) if r["label"] == "Peacekeepers withdraw"}
+    collapse = rows["ceasefire_collapsed"]
+    assert collapse["clear"] == "True" and float(collapse["diff_low"]) > 0
+    assert collapse["test"] == "McNemar exact"
+    assert float(collapse["pvalue"]) <= float(collapse["pvalue_adjusted"]) < 0.05
+    assert int(collapse["differing"]) >= round(60 * float(collapse["diff"]))
+    summary = (out / "summary.txt").read_text()
+    found = re.search(r"Peacekeepers withdraw: ceasefire collapse (\d+)% -> (\d+)% \(\+.*; "
+                      r"(\d+) of 60 pairs differ, adjusted p ", summary)
+    assert found and int(found[1]) < int(found[2]) and int(found[3]) == int(collapse["differing"])
+    comp = sim.compare([BASELINE, WITHDRAW], runs=60, seed=5, progress=False)
+    assert comp.brief() == lines[:-1]
+    monkeypatch.setattr(runstats, "RESAMPLES", 999)  # the rest: faster, as valid
+    monkeypatch.setattr(stats, "PERMUTATIONS", 999)
+    five = [*comp.entries, *(Entry(e.source, f"{e.label} {k}", e.ensemble)
+                             for k in range(2, 6) for e in comp.entries[1:])]
+    assert len(compare(five).brief()) <= 20  # five scenarios fit on a class screen
+    holm = compare(comp.entries, family_wise=True)
+    assert "after Holm's correction over" in " ".join(holm.summary())
+    for a, b in zip(comp.rows, holm.rows, strict=True):
+        if "pvalue_adjusted" in a and not math.isnan(a["pvalue_adjusted"]):
+            assert a["pvalue"] <= a["pvalue_adjusted"] <= b["pvalue_adjusted"]
 
 
 def test_plot_and_summary_of_a_results_folder(run_folder: Path) -> None:

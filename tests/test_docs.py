@@ -53,9 +53,11 @@ def test_a_paired_difference_is_written_with_its_interval_and_its_size() -> None
     t = {("a", "x"): {**row, "value": "0.17"}, ("b", "x"): {**row, "value": "0.38"}}
     assert fmt.arrow(t, "a", "b", "x") == "17% → 38%"
     assert fmt.points(t, "b", "x") == "+21 points, 95% CI +13 to +30"
-    nil = {("b", "s"): {"diff": "0.0026", "diff_low": "0.0019", "diff_high": "0.0039"}}
+    nil = {("b", "s"): {"diff": "0.0026", "diff_low": "0.0019", "diff_high": "0.0039",
+                        "clear": "True"}}
     assert teach.clear(nil, "b", "s") == "statistically clear, practically nil"
-    none = {("b", "s"): {"diff": "0.02", "diff_low": "-0.01", "diff_high": "0.05"}}
+    none = {("b", "s"): {"diff": "0.02", "diff_low": "0.01", "diff_high": "0.05",
+                         "clear": "False"}}  # excludes zero, but not after the correction
     assert teach.clear(none, "b", "s") == "no clear difference"
 
 

@@ -58,8 +58,8 @@ def test_a_comparison_says_when_it_computes_intervals_then_draws(tmp_path: Path)
     p = Recorder()
     jobs.compare([BASELINE, BASELINE], 3, 1, about=ABOUT, workers=1, out=tmp_path / "c",
                  figures=p.drawn, progress=p)
-    assert p.said == ["bar full", "computing the differences and their intervals "
-                      "(bootstrap)...", "drawing figures...", "figures drawn"]
+    assert p.said == ["bar full", "computing the differences, their intervals and tests...",
+                      "drawing figures...", "figures drawn"]
 
 
 def test_a_sweep_says_when_it_computes_medians_then_draws(tmp_path: Path) -> None:

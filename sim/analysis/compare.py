@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,18 +13,20 @@ from typing import Any
 
 import numpy as np
 
+from sim.analysis import stats as tests
 from sim.analysis.measures import Measure, measures
 from sim.runs import folder as results
 from sim.runs import stats
 from sim.runs.ensemble import Ensemble, run_ensemble
 from sim.scenario.load import Scenario, load
-from sim.text import csv_cell, printable
+from sim.text import csv_cell
 
 #: Spawn key of the bootstrap's random stream (replications use two-number keys).
 BOOTSTRAP_KEY = 0xB0075
 COLUMNS = ("scenario", "label", "outcome", "meaning", "statistic", "value", "low", "high",
            "median", "n", "missing", "pairing", "diff", "diff_low", "diff_high",
-           "ks_statistic", "ks_pvalue")
+           "ks_statistic", "ks_pvalue", "test", "differing", "pvalue", "pvalue_adjusted",
+           "clear")
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,28 @@ class Entry:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Entries (the first is the reference), whether each pairs with it, and the table rows."""
+    """Entries (the first is the reference), whether each pairs with it, the table rows, and
+    whether clear differences control the family-wise error (Holm) or the false discovery
+    rate (Benjamini-Hochberg) over the `tested` distinct differences."""
 
     entries: tuple[Entry, ...]
     paired: tuple[bool, ...]
     rows: tuple[dict[str, Any], ...]
     measures: tuple[Measure, ...]
+    family_wise: bool = False
+    tested: int = 0
+
+    def summary(self) -> list[str]:
+        """Every clear difference, one line each (what `sim compare` prints)."""
+        from sim.analysis.wording import summary
+
+        return summary(self)
+
+    def brief(self) -> list[str]:
+        """One line per scenario with its largest clear changes (`sim compare --brief`)."""
+        from sim.analysis.wording import brief
+
+        return brief(self)
 
     def __repr__(self) -> str:
         names = ", ".join(repr(e.label) for e in self.entries)
@@ -104,22 +121,32 @@ def pairs(first: Ensemble, other: Ensemble) -> bool:
         "replication")
 
 
-def compare(entries: Sequence[Entry]) -> Comparison:
-    """Every outcome of every entry, with its difference from the first entry."""
+def compare(entries: Sequence[Entry], family_wise: bool = False) -> Comparison:
+    """Every outcome of every entry, with its difference from the first entry, its test, and
+    p-values adjusted over all the distinct differences compared."""
     first = entries[0].ensemble
     labels = first.scenario.params.end_states.labels.model_dump()
     chosen = measures(labels)
     rng = np.random.default_rng(np.random.SeedSequence(first.seed, spawn_key=(BOOTSTRAP_KEY,)))
     paired = tuple(pairs(first, e.ensemble) for e in entries)
-    rows = []
+    found: list[tuple[Measure, dict[str, Any]]] = []
+    distinct: list[dict[str, Any]] = []
     for entry, is_paired in zip(entries, paired, strict=True):
         done: dict[tuple[str, bytes, bytes], dict[str, Any]] = {}  # renewed war = collapse
         for m in chosen:
             key = (m.kind, m.column(first).tobytes(), m.column(entry.ensemble).tobytes())
             if key not in done:
                 done[key] = _row(entry, m, m.column(first), is_paired, entry is entries[0], rng)
-            rows.append({**done[key], "outcome": m.key, "meaning": m.label})
-    return Comparison(tuple(entries), paired, tuple(rows), chosen)
+                distinct.append(done[key])
+            found.append((m, done[key]))
+    adjusted = tests.adjust([r.get("pvalue", math.nan) for r in distinct], family_wise)
+    for row, p in zip(distinct, adjusted, strict=True):
+        if "pvalue" in row:
+            row["pvalue_adjusted"] = p
+            row["clear"] = tests.clear(row)
+    rows = tuple({**row, "outcome": m.key, "meaning": m.label} for m, row in found)
+    tested = sum(not math.isnan(p) for p in adjusted)
+    return Comparison(tuple(entries), paired, rows, chosen, family_wise, tested)
 
 
 def _row(entry: Entry, m: Measure, base: np.ndarray, paired: bool, is_first: bool,
@@ -137,11 +164,9 @@ def _row(entry: Entry, m: Measure, base: np.ndarray, paired: bool, is_first: boo
            "median": median, "n": values.size, "missing": values.size - defined.size}
     if is_first:
         return row
-    diff = stats.difference(base, values, paired, rng)
     ks = stats.ks(base, values) if m.kind == "mean" else (math.nan, math.nan)
-    row.update({"pairing": "paired" if paired else "unpaired", "diff": diff[0],
-                "diff_low": diff[1], "diff_high": diff[2], "ks_statistic": ks[0],
-                "ks_pvalue": ks[1]})
+    row.update({"pairing": "paired" if paired else "unpaired", "ks_statistic": ks[0],
+                "ks_pvalue": ks[1], **tests.judge(base, values, m.kind, paired, rng)})
     return row
 
 
@@ -161,63 +186,3 @@ def _cell(value: Any) -> str:
     if isinstance(value, str):
         return csv_cell(value)
     return f"{value:.6g}" if isinstance(value, float) else str(value)
-
-
-def notable(row: dict[str, Any]) -> bool:
-    """A difference whose 95% interval excludes zero."""
-    low, high = row.get("diff_low", math.nan), row.get("diff_high", math.nan)
-    return bool(low > 0 or high < 0)
-
-
-def summary(comp: Comparison) -> list[str]:
-    """Plain-language lines: what is compared, how, and each notable difference."""
-    base = comp.entries[0]
-    runs = {e.ensemble.runs for e in comp.entries}
-    how = ("paired: replication k of each shares its random numbers" if all(comp.paired) else
-           "those marked UNPAIRED ran with another seed or number of runs")
-    lines = [f"Compared with {base.label}, {'/'.join(map(str, sorted(runs)))} replications each"
-             f" ({how}):"]
-    width = max(len(e.label) for e in comp.entries) + 4
-    for entry, paired in zip(comp.entries, comp.paired, strict=True):
-        ens = entry.ensemble
-        text = ens.scenario.params.description or ens.scenario.name
-        if not paired:
-            text += (f" [UNPAIRED: seed {ens.seed} and {ens.runs} runs against seed "
-                     f"{base.ensemble.seed} and {base.ensemble.runs}; compared as independent "
-                     f"samples, so intervals are wider; run both with one seed and number of "
-                     f"runs to pair them]")
-        lines += textwrap.wrap(text, 100, initial_indent=f"  {entry.label:<{width}}",
-                               subsequent_indent=" " * (width + 2))
-    lines += textwrap.wrap(f"Differences from {base.label} whose 95% interval excludes zero "
-                           "(by chance alone, about 1 outcome in 20 that does not differ will "
-                           "look different):", 100)
-    by_key = {m.key: m for m in comp.measures}
-    base_rows = {r["outcome"]: r for r in comp.rows if r["label"] == base.label}
-    for entry in comp.entries[1:]:
-        rows = _distinct([r for r in comp.rows if r["label"] == entry.label and notable(r)])
-        lines += [_line(entry.label, by_key[r["outcome"]], base_rows[r["outcome"]], r)
-                  for r in rows] or [f"{entry.label}: none"]
-    return [printable(line) for line in lines]
-
-
-def _distinct(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per identical result ("renewed war" is "ceasefire collapse"): the plain one."""
-    kept: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in rows:
-        key = tuple(row[c] for c in ("value", "diff", "diff_low", "diff_high"))
-        if key not in kept or kept[key]["outcome"].startswith("end_state."):
-            kept[key] = row
-    chosen = {id(r) for r in kept.values()}
-    return [r for r in rows if id(r) in chosen]
-
-
-def _line(label: str, m: Measure, base: dict[str, Any], row: dict[str, Any]) -> str:
-    d = m.decimals(base["value"], row["value"], row["diff"])
-    what = f"mean {m.label}" if m.kind == "mean" else m.label
-    text = (f"{label}: {what} {m.show(base['value'], d)} -> {m.show(row['value'], d)} "
-            f"({m.signed(row['diff'], d)}, 95% CI {m.signed(row['diff_low'], d, unit=False)} "
-            f"to {m.signed(row['diff_high'], d, unit=False)})")
-    if row["missing"] or base["missing"]:
-        text += (f" [happened in {base['n'] - base['missing']:,} of {base['n']:,} and "
-                 f"{row['n'] - row['missing']:,} of {row['n']:,} runs]")
-    return text + ("" if row["pairing"] == "paired" else " [unpaired]")

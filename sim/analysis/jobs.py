@@ -33,11 +33,12 @@ def _source(item: Input) -> tuple[Path, Scenario | Ensemble]:
 
 def compare(inputs: Sequence[Input], runs: int | None = None, seed: int | None = None, *,
             about: Mapping[str, Any], workers: int | None = None,
-            out: Path | bool | None = None, force: bool = False,
+            out: Path | bool | None = None, force: bool = False, family_wise: bool = False,
             figures: Callable[[comparing.Comparison, Path], object] | None = None,
             progress: Progress = silent) -> comparing.Comparison:
-    """Run the scenario files with one seed, compare everything with the first input; with
-    `out` (True: the default folder), write comparison.csv, summary.txt, manifest, figures."""
+    """Run the scenario files with one seed, compare everything with the first input (clear
+    differences: false discovery rate, or family-wise error with `family_wise`); with `out`
+    (True: the default folder), write comparison.csv, summary.txt, manifest, figures."""
     if len(inputs) < 2:
         raise ScenarioError("give at least two scenario files or results folders")
     paths, loaded = zip(*(_source(item) for item in inputs), strict=True)
@@ -51,17 +52,18 @@ def compare(inputs: Sequence[Input], runs: int | None = None, seed: int | None =
         check_target(target, force, sources)
     with progress(runs * len(inputs)) as tick:
         entries = comparing.gather(paths, loaded, runs, seed, workers=workers, progress=tick)
-    say(progress, "computing the differences and their intervals (bootstrap)...")
-    comp = comparing.compare(entries)
+    say(progress, "computing the differences, their intervals and tests...")
+    comp = comparing.compare(entries, family_wise)
     if target is None:
         return comp
-    manifest = {**about, "inputs": [
+    manifest = {**about, "correction": "Holm" if family_wise else "Benjamini-Hochberg",
+                "inputs": [
         {"source": e.source, "label": e.label, "scenario": e.ensemble.scenario.name,
          "description": e.ensemble.scenario.params.description, "seed": e.ensemble.seed,
          "runs": e.ensemble.runs, "paired_with_first": p,
          "scenario_sha256": e.ensemble.scenario.digest()}
         for e, p in zip(comp.entries, comp.paired, strict=True)]}
-    lines = comparing.summary(comp)
+    lines = comp.summary()
     write_folder(target, {"comparison.csv": comparing.comparison_csv(comp.rows),
                           "summary.txt": "\n".join(lines) + "\n"}, manifest,
                  saying(progress, "drawing figures...",

@@ -11,7 +11,7 @@ import numpy as np
 
 import sim
 from sim import outcomes
-from sim.analysis.compare import Comparison, notable, summary
+from sim.analysis.compare import Comparison
 from sim.analysis.pick import pick
 from sim.analysis.report import table
 from sim.analysis.story import tell
@@ -23,8 +23,6 @@ from sim.runs.stats import proportion
 PICKS = ("typical", "worst")
 #: Runs between two reports of progress (the results do not depend on it).
 CHUNK = 10
-#: Differences shown per team in the class chart, the clearest first.
-LARGEST = 3
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,7 @@ def class_results(ensembles: list[sim.Ensemble], out: Path) -> list[str]:
     """The `sim compare` results folder of the whole class (baseline first), with figures."""
     comp = sim.compare(ensembles, out=out, force=True, progress=False,
                        command="sim serve: the class results")
-    return summary(comp)
+    return comp.summary()
 
 
 def baseline(sc: sim.Scenario, runs: int, seed: int) -> Result:
@@ -121,23 +119,16 @@ def _still(when: list[Any], days: np.ndarray) -> list[float]:
     return [float(np.mean(at > d)) for d in days]
 
 
-def brief(comp: Comparison) -> list[str]:
-    """The lines the page shows for a comparison: today `sim compare`'s summary. The one place
-    to change when `sim.compare` gives its shorter `--brief` lines (the page then shows those)."""
-    return summary(comp)
-
-
 def _differences(comp: Comparison | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The compare summary's lines (the hook for a briefer form of them), and the clearest
-    differences: notable rows by how far their interval lies from zero, in interval widths."""
+    """The compare summary's lines (each clear difference, its test and how many pairs differ),
+    and the team's `--brief` line: its largest clear changes in plain words, for the class chart."""
     if comp is None:
         return (), ()
-    lines = brief(comp)
     other = comp.entries[1].label
-    rows = [r for r in comp.rows if r["label"] == other and notable(r)]
-    rows.sort(key=lambda r: -min(abs(r["diff_low"]), abs(r["diff_high"]))
-              / max(r["diff_high"] - r["diff_low"], 1e-12))
-    mine = [line for line in lines if line.startswith(f"{other}: ")]
-    chosen = {r["meaning"] for r in rows[:LARGEST]}
-    largest = [line for line in mine if any(m in line for m in chosen)][:LARGEST]
-    return tuple(lines), tuple(largest or mine[:1])
+    lines, mine = comp.brief(), list[str]()
+    for line in lines:
+        if line.startswith(f"{other}: ") or (mine and line.startswith("  ")):
+            mine.append(line)
+        elif mine:
+            break
+    return tuple(comp.summary()), tuple(mine)

@@ -24,33 +24,41 @@ from sim.text import literal_figure_text, printable
               help="Comparison folder [default: results/compare/<timestamp>].")
 @FORCE
 @NO_FIGURES
+@click.option("--brief", is_flag=True,
+              help="Print one line per scenario with its largest clear changes.")
+@click.option("--family-wise", is_flag=True,
+              help="Holm's correction (any false line unlikely) instead of Benjamini-Hochberg "
+                   "(few false lines).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @friendly
 def compare(inputs: tuple[Path, ...], runs: int | None, seed: int | None, workers: int | None,
-            out: Path | None, force: bool, no_figures: bool, quiet: bool) -> None:
+            out: Path | None, force: bool, no_figures: bool, brief: bool, family_wise: bool,
+            quiet: bool) -> None:
     """Compare scenarios' outcomes with the first one's.
 
     Each INPUT is a scenario file or a results folder of `sim run` (mixing is allowed).
     Scenario files all run with one seed, so replication k of each shares its random numbers
     and differences are paired; folders run with another seed or number of runs are compared
     as independent samples. Writes comparison.csv, summary.txt and figures, and prints each
-    difference whose 95% interval excludes zero.
+    clear difference: its 95% interval excludes zero and its p-value (exact McNemar for paired
+    yes/no outcomes, Fisher's exact unpaired, a permutation test for amounts) is below 0.05
+    after the Benjamini-Hochberg correction over all outcomes and scenarios compared.
 
     \b
     Examples:
       sim compare scenarios/baseline.toml scenarios/peacekeepers_withdraw.toml --runs 500
       sim compare results/baseline/demo scenarios/early_guarantees.toml
+      sim compare scenarios/baseline.toml exercises/class/*.toml --runs 100 --brief
     """
     import sim
-    from sim.analysis import compare as comparing
 
     if len(inputs) < 2:
         raise click.UsageError("give at least two scenario files or results folders")
     out = out or default_out("compare")
     comp = sim.compare(inputs, runs, seed, workers, out, bar(quiet), force=force,
-                       figures=not no_figures, command=command_line())
+                       figures=not no_figures, family_wise=family_wise, command=command_line())
     if not quiet:
-        click.echo("\n".join(comparing.summary(comp)))
+        click.echo("\n".join(comp.brief() if brief else comp.summary()))
     click.echo(f"Comparison: {printable(out)}"
                + ("" if no_figures else f"\nFigures: {printable(out / 'figures')}"))
 
