@@ -27,7 +27,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e ".[dev,dask]"
+	$(BIN)/pip install --quiet -e ".[dev,dask,scores]"
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

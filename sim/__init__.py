@@ -21,6 +21,7 @@ from sim.fitting import jobs as fitting_jobs
 from sim.fitting.jobs import Calibrated
 from sim.fitting.validate import Validation
 from sim.model import Replication, run_replication
+from sim.model.observation import OBSERVED_SERIES
 from sim.outcomes import OUTCOMES, SERIES
 from sim.runs import folder as results
 from sim.runs import job
@@ -172,8 +173,9 @@ def _options(**given: int | None) -> list[Any]:
 
 
 def _series(series: str) -> None:
-    if series not in SERIES:
-        raise OptionError(f"series {series!r}: choose one of {', '.join(SERIES)}")
+    if series not in SERIES + OBSERVED_SERIES:
+        raise OptionError(f"series {series!r}: choose one of "
+                          f"{', '.join(SERIES + OBSERVED_SERIES)}")
 
 
 def _progress(progress: bool | Progress) -> Progress:
@@ -230,11 +232,14 @@ def _sweep_figures(result: Sweep, table: list[dict[str, Any]], folder: Path) -> 
 
 def _validation_figures(v: Validation, ens: Ensemble) -> Mapping[str, Any]:
     from sim.figures.fit import validation_figures
+    from sim.fitting.simulated import with_series
 
-    return validation_figures(v, ens)
+    return validation_figures(v, with_series(ens, v.series))
 
 
-def _calibration_figures(*data: Any) -> Mapping[str, Any]:
+def _calibration_figures(cal: Any, prior_ens: Ensemble, ens: Ensemble) -> Mapping[str, Any]:
     from sim.figures.fit import calibration_figures
+    from sim.fitting.simulated import with_series
 
-    return calibration_figures(*data)
+    return calibration_figures(cal, with_series(prior_ens, cal.series),
+                               with_series(ens, cal.series))

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from sim.cli.common import FORCE, RUNS, SEED, WORKERS, bar, command_line, finite, friendly
+from sim.model.observation import OBSERVED_SERIES
 from sim.outcomes import SERIES
 from sim.scenario.limits import MAX_GENERATIONS
 from sim.text import printable
@@ -14,8 +15,9 @@ from sim.text import printable
 _OBSERVED = click.option("--observed", required=True, type=click.Path(path_type=Path),
                          help="CSV of observed values: a `time` column (with UTC offset) and a "
                               "value column.")
-_SERIES = click.option("--series", type=click.Choice(SERIES), default="departed",
-                       show_default=True, help="The simulated series the values are compared with.")
+_SERIES = click.option("--series", type=click.Choice(SERIES + OBSERVED_SERIES), default="departed",
+                       show_default=True, help="The simulated series the values are compared with "
+                       "(arrived, registered: departures seen through the observation model).")
 _COLUMN = click.option("--column", help="Observed value column [default: the one numeric column].")
 
 

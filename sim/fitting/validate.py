@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 
 from sim.fitting.observed import CUMULATIVE, Observed
+from sim.fitting.simulated import at_times as at_times  # re-exported
+from sim.fitting.simulated import simulated_at
 from sim.runs.ensemble import FAN, Ensemble
 from sim.runs.folder import write_folder
 from sim.text import literal_figure_text, printable
@@ -65,17 +67,6 @@ class Validation:
         return (self.start + timedelta(days=day)).isoformat(timespec="minutes")
 
 
-def at_times(time_days: np.ndarray, values: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """Each replication's series (runs x T) linearly interpolated at `days` (runs x n)."""
-    t = np.asarray(time_days, dtype=float)
-    d = np.asarray(days, dtype=float)
-    j = np.clip(np.searchsorted(t, d, side="right") - 1, 0, max(t.size - 2, 0))
-    if t.size == 1:
-        return np.repeat(values[:, :1], d.size, axis=1).astype(float)
-    w = np.clip((d - t[j]) / (t[j + 1] - t[j]), 0.0, 1.0)
-    return values[:, j] * (1 - w) + values[:, j + 1] * w
-
-
 def reach_times(grid: np.ndarray, curves: np.ndarray, fraction: float) -> np.ndarray:
     """Per curve (rows), the first time it reaches `fraction` of its last value, interpolated
     linearly between grid points; the first grid time if it starts above; NaN if it ends at 0."""
@@ -110,15 +101,14 @@ def score(simulated: np.ndarray, observed: np.ndarray) -> tuple[dict, dict, floa
 def validate(ens: Ensemble, observed: Observed, series: str = "departed") -> Validation:
     """Compare an ensemble's series with observed values at the observed times."""
     days = observed.day_array
-    values = ens.series[series]
-    simulated = at_times(ens.time_days, values, days)
+    simulated = simulated_at(ens, series, days)
     quantiles, inside, rel = score(simulated, observed.value_array)
     cumulative = series in CUMULATIVE
     timing: dict[str, dict[str, float | None]] = {}
     if cumulative:
         inner = ens.time_days[(ens.time_days > days[0]) & (ens.time_days < days[-1])]
         grid = np.concatenate([[days[0]], inner, [days[-1]]])
-        curves = at_times(ens.time_days, values, grid)
+        curves = simulated_at(ens, series, grid)
         for name, fraction in FRACTIONS.items():
             obs = float(reach_times(days, observed.value_array[None, :], fraction)[0])
             sim = reach_times(grid, curves, fraction)
