@@ -154,10 +154,10 @@ def report(cal: Calibration) -> str:
     for p, s in summary(cal).items():
         pr, po = s["prior"], s["posterior"]
 
-        def g(v: float, p: str = p) -> str:  # an event's day is a date and time
+        def show(v: float, p: str = p) -> str:  # an event's day is a date and time
             return _when(start, v) if _is_day(p) else _g(v)
-        lines.append(f"  {p:<44}{g(pr['q05']):>13} – {g(pr['q95']):<13}   {g(po['q50'])} "
-                     f"({g(po['q05'])} – {g(po['q95'])})")
+        lines.append(f"  {p:<44}{show(pr['q05']):>13} – {show(pr['q95']):<13}   "
+                     f"{show(po['q50'])} ({show(po['q05'])} – {show(po['q95'])})")
     return "\n".join(printable(line) for line in lines)
 
 
