@@ -56,6 +56,11 @@ def pit(simulated: np.ndarray, observed: np.ndarray) -> np.ndarray:
     return np.asarray(((sim < obs).sum(axis=0) + 0.5 * (sim == obs).sum(axis=0)) / sim.shape[0])
 
 
+def require() -> None:
+    """Refuse, saying how to install it, when the `scores` extra is missing."""
+    _rules()
+
+
 def available() -> bool:
     """Whether the `scores` extra is installed."""
     try:

@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from sim.outcomes import state
 from sim.scenario import limits, workload
+from sim.scenario.corridor import CorridorParams
 from sim.scenario.events import EventSpec, event_day
 from sim.scenario.types import (
     Change,
@@ -127,7 +128,7 @@ class CeasefireParams(Strict):
     war_casualties_per_day: Annotated[float, Field(ge=0, le=1e9)] = 50
 
 
-class OutflowParams(Strict):
+class OutflowParams(CorridorParams):
     household_size_people: Annotated[float, Field(ge=1)] = 3.5
     decision_step_hours: MinuteHours = 6
     stayer_share: Share = 0.02
@@ -143,20 +144,6 @@ class OutflowParams(Strict):
     hazard_heterogeneity: Annotated[float, Field(gt=0, allow_inf_nan=True)] = math.inf
     frailty_classes: Annotated[int, Field(ge=1, le=256)] = 8  # equal-probability gamma classes
     mode: Literal["households", "queue"] = "households"  # queue: the null model, all leave at once
-    # How the corridor's throughput moves while it is open (sim/model/throughput.py); constant
-    # (the default) starts no process, so a scenario that does not ask runs as before.
-    throughput: Literal["constant", "ramp", "random_walk", "queue_growth"] = "constant"
-    throughput_step_hours: MinuteHours = 1
-    throughput_ceiling_per_hour: Positive = 3_000
-    throughput_ramp_per_hour_per_day: Annotated[float, Field(ge=-1e6, le=1e6)] = 100
-    throughput_walk_sd_per_sqrt_day: Annotated[float, Field(ge=0, le=10)] = 0.2
-    throughput_growth_per_day: Annotated[float, Field(ge=0, le=100)] = 0.5
-    # What is observed of the outflow (sim/model/observation.py): arrivals at the far end after
-    # an Erlang-distributed journey, and counts registered after a lag, with noise.
-    travel_hours_mean: Annotated[float, Field(ge=0, le=1e4)] = 0
-    travel_hours_shape: Annotated[int, Field(ge=1, le=50)] = 2
-    registration_lag_hours: Annotated[float, Field(ge=0, le=1e4)] = 0
-    count_noise_sd: Annotated[float, Field(ge=0, le=2)] = 0
 
 
 class SuppliesParams(Strict):
