@@ -115,3 +115,28 @@ BLOCKS = {
     "readme-2023-forecast": ("README.md", forecast_block),
     "readme-2023-backtest": ("README.md", backtest_block),
 }
+
+
+WS5_BACKTEST = ("sim backtest scenarios/historical_2023.toml --observed "
+                "data/nk2023_arrivals_early.csv --series registered --params "
+                "outflow.corridor_capacity_per_hour,events.5.day --runs 100 --generations 0 "
+                "--predictive-runs 50 --out results/ex5/backtest --force")
+
+
+def teacher_ws5_backtest(ws: Workspace) -> str:
+    """Worksheet 5: the class's small backtest, its scores beside the null models'."""
+    ws.sim(WS5_BACKTEST + " --quiet")
+    b = json.loads(ws.path("results/ex5/backtest/backtest.json").read_text())
+    s = b["summary"]
+    model = s["model"]
+    rivals = ", ".join(f"{name} {count(row['crps'])}" for name, row in s.items()
+                       if name != "model")
+    return (f"- **The class's backtest** (two numbers, 100 runs at each of "
+            f"{len(b['origins'])} origins): mean CRPS of the model {count(model['crps'])} "
+            f"people over {model['points']:.0f} forecast points, against {rivals} for the null "
+            f"models (lower is better; the logistic only from 3 points on); "
+            f"{model['inside_50%']:.0%} of the points inside the model's 50% band and "
+            f"{model['inside_90%']:.0%} inside its 90% band.")
+
+
+BLOCKS["teacher-ws5-backtest"] = ("exercises/TEACHER.md", teacher_ws5_backtest)

@@ -131,3 +131,33 @@ def test_registration_lags_and_errs_as_said() -> None:
     assert ratio.std() == pytest.approx(0.1, rel=0.06)
     same = registered(t, dep[:3], days, 0, 1, 12.0, 0.1, 7, np.array([5, 6, 7]))
     assert same == pytest.approx(noisy[5:8])  # a replication's errors are its own
+
+
+def test_validate_reads_arrivals_through_the_journey(tmp_path) -> None:
+    """`--series arrived`: a steady 100 an hour from day 0 arrives a mean journey (1 day) later;
+    the figure draws the arrived series too."""
+    import json
+
+    import tomli_w
+
+    from conftest import quiet_tree
+
+    tree = quiet_tree(horizon_days=4)
+    tree.update(name="road", record_every_hours=1)
+    tree["world"]["population_people"] = 100_000
+    tree["outflow"].update(mode="queue", stayer_share=0.0, corridor_capacity_per_hour=100,
+                           travel_hours_mean=24, travel_hours_shape=4)
+    path = tmp_path / "road.toml"
+    path.write_text(tomli_w.dumps(tree))
+    data = tmp_path / "seen.csv"
+    data.write_text("time,people\n2023-09-23T13:00:00+04:00,2400\n"
+                    "2023-09-24T13:00:00+04:00,4800\n")  # days 2 and 3 (START: 21 Sep 13:00)
+    result = cli("validate", path, "--observed", data, "--series", "arrived", "--runs", 2,
+                 "--out", tmp_path / "v", "--quiet")
+    assert result.exit_code == 0, result.output
+    v = json.loads((tmp_path / "v" / "validation.json").read_text())
+    hours = np.linspace(0, 400, 400_001)  # people who left by hour h: 100 h; arrived: 100 x
+    late = 1 - travel_cdf(hours, 24, 4)      # (t - mean + the journeys still running past t)
+    expected = [100 * (t - 24 + late[hours >= t].sum() * 0.001) for t in (48, 72)]
+    assert [p["q50"] for p in v["points"]] == pytest.approx(expected, abs=3)
+    assert (tmp_path / "v" / "validation.png").is_file()
