@@ -48,6 +48,11 @@ def test_backtest_on_data_from_the_model(tmp_path: Path) -> None:
     printed = f"{model['crps']:,.0f}"
     assert any(line.split()[:1] == ["model"] and printed in line
                for line in result.output.splitlines())
+    first = info["origins"][0]  # prior and posterior of each parameter, at each origin
+    assert set(first["prior_q05_q50_q95"]) == set(first["posterior_q05_q50_q95"]) == {
+        CAPACITY, OPENING}
+    cap = first["prior_q05_q50_q95"][CAPACITY]
+    assert 100 <= cap[0] < cap[1] < cap[2] <= 1000
     assert "From the first 2 points" in result.output and "PIT of the model" in result.output
 
 

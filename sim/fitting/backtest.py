@@ -36,7 +36,8 @@ class Origin:
     observed: tuple[float, ...]
     quantiles: dict[str, tuple[tuple[float, ...], ...]]  # model -> per level, per point
     scores: dict[str, dict[str, tuple[float, ...]]]  # model -> score -> per point
-    posterior: dict[str, tuple[float, float, float]]  # parameter -> q05, q50, q95
+    posterior: dict[str, tuple[float, ...]]  # parameter -> q05, q50, q95
+    prior: dict[str, tuple[float, ...]]  # the same of the prior draws (what the data moved)
 
 
 @dataclass(frozen=True)
@@ -125,14 +126,14 @@ def backtest(scenario: Scenario, observed: Observed, params: tuple[str, ...], ke
         for name, point in nulls.forecasts(days[:k], values[:k], ahead, population).items():
             if point is not None:
                 forecast[name] = point[None, :]
-        post = {p: tuple(float(x) for x in np.quantile(fit.posterior[:, j], (0.05, 0.5, 0.95)))
-                for j, p in enumerate(params)}
+        post, prior = ({p: tuple(float(x) for x in np.quantile(theta[:, j], (0.05, 0.5, 0.95)))
+                        for j, p in enumerate(params)} for theta in (fit.posterior, fit.prior))
         done.append(Origin(k, tuple(ahead.tolist()), tuple(truth.tolist()),
                            {m: tuple(tuple(float(x) for x in row)
                                      for row in np.quantile(f, LEVELS, axis=0))
                             for m, f in forecast.items()},
                            {m: score_all(f, truth) for m, f in forecast.items()},
-                           post))  # type: ignore[arg-type]
+                           post, prior))
     return Backtest(scenario.name, series, observed, params, runs, predictive_runs, seed,
                     tuple(done))
 
@@ -150,6 +151,7 @@ def to_json(b: Backtest) -> dict[str, Any]:
                          "quantiles": {m: dict(zip(("q05", "q25", "q50", "q75", "q95"),
                                                    map(list, q), strict=True))
                                        for m, q in o.quantiles.items()},
-                         "scores": o.scores, "posterior_q05_q50_q95": o.posterior}
+                         "scores": o.scores, "prior_q05_q50_q95": o.prior,
+                         "posterior_q05_q50_q95": o.posterior}
                         for o in b.origins]}
 
