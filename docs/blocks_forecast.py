@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import csv
 import json
+import textwrap
 from datetime import datetime, timedelta
 
 from fmt import console, count, quantile
+from teach import bullet
 from workspace import Failed, Workspace
 
 OBSERVED = "--observed data/nk2023_arrivals_early.csv"
@@ -142,7 +144,7 @@ def teacher_ws5_backtest(ws: Workspace) -> str:
     model = s["model"]
     rivals = ", ".join(f"{name} {count(row['crps'])}" for name, row in s.items()
                        if name != "model")
-    return (f"- **The class's backtest** (two numbers, 100 runs at each of "
+    return bullet(f"**The class's backtest** (two numbers, 100 runs at each of "
             f"{len(b['origins'])} origins): mean CRPS of the model {count(model['crps'])} "
             f"people over {model['points']:.0f} forecast points, against {rivals} for the null "
             f"models (lower is better; the logistic only from 3 points on); "
@@ -168,14 +170,17 @@ def backtest_verdict(ws: Workspace) -> str:
             f"neither high nor low on average (mean PIT {mean_pit:.2f})")
     head = ("The full model beats every null model" if not worse else
             "The full model beats none of the null models" if not better else
-            f"The full model beats only the {', '.join(better)}, not the {', '.join(worse)}")
+            f"The full model beats only the {' and the '.join(better)}, not the "
+            f"{' or the '.join(worse)}")
     inside = s["model"]["inside_90%"]
-    return (f"{head} (mean CRPS over the points each forecast, in the table). Its forecasts of "
-            f"the points it did not see were {lean}, and {inside:.0%} of them fell inside its "
-            "90% bands." + (" Calibrated on a day or two of a rising count, the throughput's "
-                            "growth is carried forward too fast: read the forecast below with "
-                            "that in mind, the backtest says it leans high."
-                            if mean_pit < 0.35 else ""))
+    text = (f"{head} (mean CRPS over the points each forecast, in the table). Its forecasts "
+            f"of the points it did not see were {lean}, and {inside:.0%} of them fell inside "
+            "its 90% bands.")
+    if mean_pit < 0.35:
+        text += (" Calibrated on a day or two of a rising count, the throughput's growth is "
+                 "carried forward too fast: read the forecast below with that in mind, the "
+                 "backtest says it leans high.")
+    return textwrap.fill(text, width=98)
 
 
 BLOCKS["readme-2023-backtest-verdict"] = ("README.md", backtest_verdict)
