@@ -30,7 +30,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e ".[dev,dask,analysis,app]"
+	$(BIN)/pip install --quiet -e ".[dev,dask,analysis,app,scores]"
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -85,7 +85,7 @@ notebooks: $(VENV)/.installed-notebooks
 	$(BIN)/jupyter lab exercises
 
 $(VENV)/.installed-mutation: $(VENV)/.installed-dev
-	$(BIN)/pip install --quiet -e ".[dev,dask,analysis,app,mutation]"
+	$(BIN)/pip install --quiet -e ".[dev,dask,analysis,app,scores,mutation]"
 	touch $@
 
 # Settings in pyproject [tool.mutmut]; hypothesis replays fixed examples so a mutant's verdict

@@ -80,15 +80,17 @@ def ws5_calibration(ws: Workspace) -> str:
 
 def ws5_calibrated(ws: Workspace) -> str:
     """Worksheet 5: the shipped calibrated scenario against the same data."""
-    v = validation(ws, "historical_2023_calibrated", "results/ex5/validation_calibrated")
+    v = validation(ws, "historical_2023_calibrated", "results/ex5/validation_calibrated",
+                   "registered")
     pts = v["points"]
+    width = pts[-1]["q95"] - pts[-1]["q05"]
     return bullet(
-        f"**The shipped calibrated scenario**: medians "
+        f"**The shipped calibrated scenario** (series `registered`): medians "
         f"{', '.join(count(p['q50']) for p in pts)} against "
         f"{', '.join(count(p['observed']) for p in pts)}; {inside(v, '50%')} of {len(pts)} "
         f"points inside the middle 50%, {inside(v, '90%')} inside the middle 90%; mean relative "
-        f"difference {100 * v['mean_relative_difference']:.1f}% (the first point again); a very "
-        f"narrow band up to 26 September.")
+        f"difference {100 * v['mean_relative_difference']:.1f}%; the "
+        f"90% band on the morning of 26 September is {count(width)} people wide.")
 
 
 def left_by(folder: Path, days: tuple[float, ...]) -> list[tuple[float, float, float]]:

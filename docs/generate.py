@@ -51,6 +51,7 @@ class Block:
 def registry() -> dict[str, Block]:
     """Every key a document may mark, from the block modules beside this file."""
     import blocks_explore
+    import blocks_forecast
     import blocks_model
     import blocks_readme
     import blocks_sheets
@@ -59,8 +60,8 @@ def registry() -> dict[str, Block]:
     import blocks_ws56
 
     found: dict[str, Block] = {}
-    for module in (blocks_readme, blocks_model, blocks_ws12, blocks_ws34, blocks_ws56,
-                   blocks_sheets, blocks_explore):
+    for module in (blocks_readme, blocks_forecast, blocks_model, blocks_ws12, blocks_ws34,
+                   blocks_ws56, blocks_sheets, blocks_explore):
         for key, (document, make) in module.BLOCKS.items():
             if key in found:
                 raise ValueError(f"key {key} is defined twice")

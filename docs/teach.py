@@ -91,9 +91,11 @@ def day_of(entry: str) -> str:
     return " ".join(entry.split()[:3])
 
 
-def validation(ws: Workspace, scenario: str, out: str) -> dict[str, Any]:
+def validation(ws: Workspace, scenario: str, out: str, series: str = "departed"
+               ) -> dict[str, Any]:
     """`sim validate` of worksheet 5 (100 runs) into OUT; its validation.json."""
-    ws.sim(f"sim validate scenarios/{scenario}.toml {OBSERVED} --runs 100 --out {out} --force")
+    ws.sim(f"sim validate scenarios/{scenario}.toml {OBSERVED} --series {series} --runs 100 "
+           f"--out {out} --force")
     return dict(json.loads(ws.path(f"{out}/validation.json").read_text()))
 
 

@@ -212,11 +212,14 @@ def _discovery_figures(found: Any, folder: Path) -> None:
 
 def _validation_figures(v: Validation, ens: Ensemble) -> Mapping[str, Any]:
     from sim.figures.fit import validation_figures
+    from sim.fitting.simulated import with_series
 
-    return validation_figures(v, ens)
+    return validation_figures(v, with_series(ens, v.series))
 
 
-def _calibration_figures(*data: Any) -> Mapping[str, Any]:
+def _calibration_figures(cal: Any, prior_ens: Ensemble, ens: Ensemble) -> Mapping[str, Any]:
     from sim.figures.fit import calibration_figures
+    from sim.fitting.simulated import with_series
 
-    return calibration_figures(*data)
+    return calibration_figures(cal, with_series(prior_ens, cal.series),
+                               with_series(ens, cal.series))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -189,6 +190,8 @@ def test_calibrate_command(tmp_path: Path) -> None:
     info = json.loads((out / "calibration.json").read_text())
     assert len(info["generations"]) == 2 and info["params"] == [CAPACITY, OPENING]
     assert "generation 1: kept 10 of 100" in result.stdout
+    opening = next(line for line in result.stdout.splitlines() if OPENING in line)
+    assert len(re.findall(r"\b2[12] Sep \d\d:\d\d\b", opening)) == 5, opening  # not "0.48"
 
 
 @pytest.mark.parametrize(("params", "extra", "words"), [

@@ -104,7 +104,7 @@ def test_worksheet_is_complete_and_classroom_sized(md: Path) -> None:
     assert found, f"{md.name}: no sim commands"
     for command in found:
         words = shlex.split(command, comments=True)
-        if words[1] in ("run", "compare", "sweep", "validate", "calibrate"):
+        if words[1] in ("run", "compare", "sweep", "validate", "calibrate", "backtest"):
             runs = words[words.index("--runs") + 1] if "--runs" in words else None
             assert runs and int(runs) <= MAX_RUNS, f"{md.name}: {command}: give --runs <= 100"
         if words[1] == "story" and "--pick" in words and words[2].endswith(".toml"):

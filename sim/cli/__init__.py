@@ -56,6 +56,8 @@ def main() -> None:
       sim validate scenarios/historical_2023.toml --observed data/nk2023_arrivals_early.csv
       sim calibrate scenarios/historical_2023.toml --observed data/nk2023_arrivals_early.csv \\
         --params outflow.corridor_capacity_per_hour
+      sim backtest scenarios/historical_2023.toml --observed data/nk2023_arrivals_early.csv \\
+        --params outflow.corridor_capacity_per_hour
       sim compare scenarios/baseline.toml scenarios/peacekeepers_withdraw.toml --runs 300
       sim sweep scenarios/baseline.toml --set ceasefire.peacekeeper_deterrence=0,0.5,1
       sim sensitivity scenarios/baseline.toml --method morris --runs-per-point 10
@@ -67,5 +69,6 @@ def main() -> None:
 
 for command in (running.run, running.check, running.story, comparing.compare, comparing.sweep,
                 comparing.plot, comparing.summary, exploring.sensitivity, exploring.discover,
-                fitting.validate_command, fitting.calibrate_command, serving.serve):
+                fitting.validate_command, fitting.calibrate_command, fitting.backtest_command,
+                serving.serve):
     main.add_command(command)

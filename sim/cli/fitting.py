@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sim.cli.common import FORCE, RUNS, SEED, WORKERS, bar, command_line, finite, friendly
+from sim.model.observation import OBSERVED_SERIES
 from sim.outcomes import SERIES
 from sim.scenario.limits import MAX_GENERATIONS
 from sim.text import printable
 
+if TYPE_CHECKING:
+    from sim.fitting.backtest import Backtest
+
 _OBSERVED = click.option("--observed", required=True, type=click.Path(path_type=Path),
                          help="CSV of observed values: a `time` column (with UTC offset) and a "
                               "value column.")
-_SERIES = click.option("--series", type=click.Choice(SERIES), default="departed",
-                       show_default=True, help="The simulated series the values are compared with.")
+_SERIES = click.option("--series", type=click.Choice(SERIES + OBSERVED_SERIES), default="departed",
+                       show_default=True, help="The simulated series the values are compared with "
+                       "(arrived, registered: departures seen through the observation model).")
 _COLUMN = click.option("--column", help="Observed value column [default: the one numeric column].")
 
 
@@ -104,3 +111,65 @@ def calibrate_command(scenario: Path, observed: Path, params: str, keep: float, 
     click.echo(f"Posterior predictive, {predictive_runs} replications of the calibrated scenario:")
     click.echo(report(done.predictive))
     click.echo(f"Calibration: {printable(done.folder)}")
+
+
+@click.command("backtest")
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@_OBSERVED
+@click.option("--params", required=True,
+              help="Uncertain parameters to calibrate at each origin, comma-separated.")
+@click.option("--keep", type=click.FloatRange(0, 1, min_open=True), default=0.1, callback=finite,
+              show_default=True, help="Share of replications kept at each generation.")
+@_SERIES
+@_COLUMN
+@click.option("--runs", type=RUNS, default=400, show_default=True,
+              help="Replications per generation, at each origin.")
+@click.option("--generations", type=click.IntRange(0, MAX_GENERATIONS), default=1,
+              show_default=True, help="Sequential Monte Carlo generations after the first.")
+@click.option("--predictive-runs", type=RUNS, default=200, show_default=True,
+              help="Replications of each origin's calibrated scenario (its forecast).")
+@SEED
+@WORKERS
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Results folder [default: results/<scenario>/backtest-<timestamp>].")
+@FORCE
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@friendly
+def backtest_command(scenario: Path, observed: Path, params: str, keep: float, series: str,
+                     column: str | None, runs: int, generations: int, predictive_runs: int,
+                     seed: int | None, workers: int | None, out: Path | None, force: bool,
+                     quiet: bool) -> None:
+    """Rolling-origin backtest: calibrate on the first k observed points, forecast the rest.
+
+    For every k from 2 that leaves at least one point to forecast, calibrates --params on the
+    first k points (as `sim calibrate` does), runs the calibrated scenario and scores its
+    forecast of the points left out (CRPS, interval scores of the 50% and 90% bands, coverage,
+    PIT), beside three null models fitted to the same points: the last rate carried forward, a
+    straight line (a queue served at a constant rate) and a logistic curve. Writes
+    backtest.json, forecasts.png and pit.png. Needs the scores extra.
+
+    \b
+    Example:
+      sim backtest scenarios/historical_2023.toml --observed data/nk2023_arrivals_early.csv \\
+        --params outflow.corridor_capacity_per_hour --runs 300
+    """
+    from datetime import UTC, datetime
+
+    from sim import __version__
+    from sim.fitting import backtested
+    from sim.runs.outpaths import MADE_BY
+
+    about = {"made_by": MADE_BY, "kind": "backtest", "command": command_line(),
+             "version": __version__, "created": datetime.now(UTC).isoformat(timespec="seconds")}
+    done, folder = backtested.run(scenario, observed, params.split(","), keep, series, column,
+                                  runs, generations, predictive_runs, seed, about=about,
+                                  workers=workers, out=out or True, force=force,
+                                  figures=_backtest_figures, progress=bar(quiet))
+    click.echo(backtested.report(done))
+    click.echo(f"Backtest: {printable(folder)}")
+
+
+def _backtest_figures(done: Backtest) -> Mapping[str, Any]:
+    from sim.figures.forecast import backtest_figures
+
+    return backtest_figures(done)

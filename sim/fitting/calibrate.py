@@ -18,7 +18,7 @@ from numpy.random import SeedSequence, default_rng
 
 from sim.fitting import smc as abc
 from sim.fitting.observed import Observed
-from sim.fitting.validate import at_times
+from sim.fitting.simulated import simulated_at
 from sim.runs.ensemble import Ensemble, run_ensemble
 from sim.scenario.load import Scenario, ScenarioError
 from sim.scenario.posterior import PREFIX
@@ -91,7 +91,7 @@ def check_generations(scenario: Scenario, params: tuple[str, ...], generations: 
 def _fit(ens: Ensemble, observed: Observed, params: tuple[str, ...],
          series: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each replication's calibrated parameters, distance to the data and number."""
-    simulated = at_times(ens.time_days, ens.series[series], observed.day_array)
+    simulated = simulated_at(ens, series, observed.day_array)
     theta = np.array([[float(row[PREFIX + p]) for p in params] for row in ens.rows])
     reps = np.array([int(row["replication"]) for row in ens.rows])
     return theta, distance(simulated, observed.value_array), reps

@@ -7,6 +7,7 @@ import json
 import os
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -148,12 +149,27 @@ def report(cal: Calibration) -> str:
         lines.append(f"  generation {g['generation']}: kept {g['kept']} of {g['runs']} "
                      f"replications, distance at most {g['tolerance']:.3g} (effective sample "
                      f"size {g['effective_size']:.0f})")
-    lines.append(f"  {'parameter':<44}{'prior 90%':>22}   posterior median (90%)")
+    lines.append(f"  {'parameter':<44}{'prior 90%':>28}   posterior median (90%)")
+    start = cal.scenario.params.start
     for p, s in summary(cal).items():
         pr, po = s["prior"], s["posterior"]
-        lines.append(f"  {p:<44}{_g(pr['q05']):>10} – {_g(pr['q95']):<10}   {_g(po['q50'])} "
-                     f"({_g(po['q05'])} – {_g(po['q95'])})")
+
+        def show(v: float, p: str = p) -> str:  # an event's day is a date and time
+            return _when(start, v) if _is_day(p) else _g(v)
+        lines.append(f"  {p:<44}{show(pr['q05']):>13} – {show(pr['q95']):<13}   "
+                     f"{show(po['q50'])} ({show(po['q05'])} – {show(po['q95'])})")
     return "\n".join(printable(line) for line in lines)
+
+
+def _is_day(path: str) -> bool:
+    """An event's `day`: days after the start, shown as a date and time."""
+    keys = path.split(".")
+    return keys[0] == "events" and keys[-1] == "day"
+
+
+def _when(start: datetime, day: float) -> str:
+    """Days after the start as a date and time, in the start's offset ("25 Sep 14:00")."""
+    return (start + timedelta(days=day)).strftime("%d %b %H:%M")
 
 
 def _g(v: float) -> str:

@@ -18,7 +18,7 @@ from sim.scenario.inputs import read_bytes
 from sim.scenario.limits import MAX_OBSERVED_LINE_CHARS
 
 #: Series that only ever grow: their observed values must not decrease.
-CUMULATIVE = ("departed", "killed", "incidents", "issues_settled")
+CUMULATIVE = ("departed", "killed", "incidents", "issues_settled", "arrived", "registered")
 #: Header names taken as the time column, in this order of preference.
 TIME_COLUMNS = ("time", "datetime", "date", "timestamp")
 

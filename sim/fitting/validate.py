@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from sim.fitting import scores as sc
 from sim.fitting.observed import CUMULATIVE, Observed
+from sim.fitting.simulated import at_times as at_times  # re-exported
+from sim.fitting.simulated import simulated_at
 from sim.runs.ensemble import FAN, Ensemble
 from sim.runs.folder import write_folder
 from sim.text import literal_figure_text, printable
@@ -40,16 +43,24 @@ class Validation:
     mean_relative_difference: float | None
     timing: dict[str, dict[str, float | None]]  # per fraction: observed, median, low, high (days)
     folder: Path | None = None  # where it was written, if it was
+    # per observed point: "crps", "interval_50%", "interval_90%", "pit" (empty without the extra)
+    scores: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
     @property
     def coverage(self) -> dict[str, float]:
         return {band: float(np.mean(flags)) for band, flags in self.inside.items()}
 
+    @property
+    def mean_scores(self) -> dict[str, float]:
+        """CRPS and interval scores averaged over the observed points (lower is better)."""
+        return {k: float(np.mean(v)) for k, v in self.scores.items() if k != "pit"}
+
     def to_json(self) -> dict[str, Any]:
         obs = self.observed
         points = [{"time": t.isoformat(), "day": round(d, 6), "observed": v,
                    **{q: round(vals[i], 3) for q, vals in self.quantiles.items()},
-                   **{f"inside_{b}": flags[i] for b, flags in self.inside.items()}}
+                   **{f"inside_{b}": flags[i] for b, flags in self.inside.items()},
+                   **{k: round(vals[i], 4) for k, vals in self.scores.items()}}
                   for i, (t, d, v) in enumerate(zip(obs.times, obs.days, obs.values, strict=True))]
         timing = {name: {k: None if v is None else {"day": round(v, 6), "time": self._at(v)}
                          for k, v in row.items()} for name, row in self.timing.items()}
@@ -59,21 +70,13 @@ class Validation:
                 "mean_relative_difference": self.mean_relative_difference,
                 "mean_relative_difference_means": "average over observed points (value > 0) of "
                                                   "|simulated median - observed| / observed",
+                "scores": self.mean_scores,
+                "scores_mean": "CRPS and interval scores (in the series' unit; lower is better), "
+                               "averaged over the observed points; pit per point",
                 "timing": timing, "points": points}
 
     def _at(self, day: float) -> str:
         return (self.start + timedelta(days=day)).isoformat(timespec="minutes")
-
-
-def at_times(time_days: np.ndarray, values: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """Each replication's series (runs x T) linearly interpolated at `days` (runs x n)."""
-    t = np.asarray(time_days, dtype=float)
-    d = np.asarray(days, dtype=float)
-    j = np.clip(np.searchsorted(t, d, side="right") - 1, 0, max(t.size - 2, 0))
-    if t.size == 1:
-        return np.repeat(values[:, :1], d.size, axis=1).astype(float)
-    w = np.clip((d - t[j]) / (t[j + 1] - t[j]), 0.0, 1.0)
-    return values[:, j] * (1 - w) + values[:, j + 1] * w
 
 
 def reach_times(grid: np.ndarray, curves: np.ndarray, fraction: float) -> np.ndarray:
@@ -110,15 +113,14 @@ def score(simulated: np.ndarray, observed: np.ndarray) -> tuple[dict, dict, floa
 def validate(ens: Ensemble, observed: Observed, series: str = "departed") -> Validation:
     """Compare an ensemble's series with observed values at the observed times."""
     days = observed.day_array
-    values = ens.series[series]
-    simulated = at_times(ens.time_days, values, days)
+    simulated = simulated_at(ens, series, days)
     quantiles, inside, rel = score(simulated, observed.value_array)
     cumulative = series in CUMULATIVE
     timing: dict[str, dict[str, float | None]] = {}
     if cumulative:
         inner = ens.time_days[(ens.time_days > days[0]) & (ens.time_days < days[-1])]
         grid = np.concatenate([[days[0]], inner, [days[-1]]])
-        curves = at_times(ens.time_days, values, grid)
+        curves = simulated_at(ens, series, grid)
         for name, fraction in FRACTIONS.items():
             obs = float(reach_times(days, observed.value_array[None, :], fraction)[0])
             sim = reach_times(grid, curves, fraction)
@@ -128,7 +130,18 @@ def validate(ens: Ensemble, observed: Observed, series: str = "departed") -> Val
                             zip(("observed", "median", "low", "high"), (obs, *stats), strict=True)}
     p = ens.scenario.params
     return Validation(ens.scenario.name, series, ens.runs, ens.seed, p.start, observed,
-                      cumulative, quantiles, inside, rel, timing)
+                      cumulative, quantiles, inside, rel, timing,
+                      scores=proper_scores(simulated, observed.value_array))
+
+
+def proper_scores(simulated: np.ndarray, observed: np.ndarray) -> dict[str, tuple[float, ...]]:
+    """CRPS, the bands' interval scores and PIT at each point (none without the extra)."""
+    if not sc.available():
+        return {}
+    found = {"crps": sc.crps(simulated, observed),
+             **{f"interval_{b}": v for b, v in sc.interval_scores(simulated, observed).items()},
+             "pit": sc.pit(simulated, observed)}
+    return {k: tuple(float(x) for x in v) for k, v in found.items()}
 
 
 def report(v: Validation) -> str:
@@ -144,6 +157,8 @@ def report(v: Validation) -> str:
         lines.append(f"  {t.strftime(fmt):<13}{value:>10,.0f}{q['q50'][i]:>10,.0f}"
                      f"{q['q25'][i]:>9,.0f} – {q['q75'][i]:<8,.0f}"
                      f"{q['q05'][i]:>9,.0f} – {q['q95'][i]:<8,.0f} {marks}")
+    lines.append("  Marks: the first * inside the middle 50%, the second * inside the middle 90% "
+                 "(a blank: outside it)")
     n = len(obs.values)
     for band, share in v.coverage.items():
         lines.append(f"Observed points inside the middle {band} of replications: "
@@ -151,6 +166,7 @@ def report(v: Validation) -> str:
     if v.mean_relative_difference is not None:
         lines.append(f"Mean relative difference of the median: {v.mean_relative_difference:.1%} "
                      "(|median − observed| / observed, averaged over the points)")
+    lines.extend(score_lines(v))
     for name, row in v.timing.items():
         def at(day: float | None) -> str:
             return "never" if day is None else (v.start + timedelta(days=day)).strftime(fmt)
@@ -158,6 +174,19 @@ def report(v: Validation) -> str:
                      f"{at(row['observed'])}, simulated median {at(row['median'])} "
                      f"(90%: {at(row['low'])} to {at(row['high'])})")
     return "\n".join(printable(line) for line in lines)
+
+
+def score_lines(v: Validation) -> list[str]:
+    """The proper scores in words (or how to get them)."""
+    if not v.scores:
+        return [f"Proper scores (CRPS, interval scores, PIT) need the scores extra: {sc.EXTRA}"]
+    m = v.mean_scores
+    pits = ", ".join(f"{x:.2f}" for x in v.scores["pit"])
+    return [f"Mean CRPS {m['crps']:,.0f} (the forecast's mean absolute error as a distribution, "
+            f"in the series' unit; lower is better); interval score of the 50% band "
+            f"{m['interval_50%']:,.0f}, of the 90% band {m['interval_90%']:,.0f}",
+            f"PIT (share of replications below each observed value; about uniform on 0-1 if "
+            f"the bands are right): {pits}"]
 
 
 def write(v: Validation, ens: Ensemble, out: Path, force: bool = False,

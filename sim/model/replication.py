@@ -15,6 +15,7 @@ from sim.model.negotiation import negotiation
 from sim.model.outflow import corridor, decisions
 from sim.model.rng import parameter_stream, streams
 from sim.model.supplies import supplies
+from sim.model.throughput import throughput
 from sim.model.timeline import incident_days, timeline
 from sim.model.world import Record, World, columns
 from sim.scenario.events import event_day
@@ -47,6 +48,8 @@ def run_replication(scenario: Scenario, replication: int, seed: int) -> Replicat
     env.process(broken_ceasefire(env, p.negotiation, world))
     env.process(decisions(env, p.outflow, rng["outflow"], world))
     env.process(corridor(env, world))
+    if p.outflow.throughput != "constant":
+        env.process(throughput(env, p.outflow, rng["throughput"], world))
     env.process(supplies(env, p.supplies, rng["supplies"], world, log))
     env.run(until=p.horizon_days)
     world.advance(p.horizon_days)

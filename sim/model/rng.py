@@ -8,7 +8,8 @@ from numpy.random import Generator, SeedSequence, default_rng
 
 #: One independent stream per mechanism; a new mechanism is appended, so existing keys stay.
 #: Key 0 ("parameters") is not used as a stream itself: each drawn parameter has its own child.
-MECHANISMS = ("parameters", "negotiation", "ceasefire", "outflow", "supplies")
+MECHANISMS = ("parameters", "negotiation", "ceasefire", "outflow", "supplies", "throughput",
+              "observation")
 
 
 def streams(seed: int, replication: int) -> dict[str, Generator]:

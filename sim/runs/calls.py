@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import OptionError
+from sim.model.observation import OBSERVED_SERIES
 from sim.outcomes import SERIES
 from sim.runs import job
 from sim.runs.job import Progress
@@ -64,8 +65,9 @@ def _options(**given: int | None) -> list[Any]:
 
 
 def _series(series: str) -> None:
-    if series not in SERIES:
-        raise OptionError(f"series {series!r}: choose one of {', '.join(SERIES)}")
+    if series not in SERIES + OBSERVED_SERIES:
+        raise OptionError(f"series {series!r}: choose one of "
+                          f"{', '.join(SERIES + OBSERVED_SERIES)}")
 
 
 def _progress(progress: bool | Progress) -> Progress:

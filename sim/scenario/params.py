@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from sim.outcomes import state
 from sim.scenario import limits, workload
+from sim.scenario.corridor import CorridorParams
 from sim.scenario.events import EventSpec, event_day
 from sim.scenario.types import (
     Change,
@@ -127,7 +128,7 @@ class CeasefireParams(Strict):
     war_casualties_per_day: Annotated[float, Field(ge=0, le=1e9)] = 50
 
 
-class OutflowParams(Strict):
+class OutflowParams(CorridorParams):
     household_size_people: Annotated[float, Field(ge=1)] = 3.5
     decision_step_hours: MinuteHours = 6
     stayer_share: Share = 0.02
