@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
 import pytest
+import simpy
 
 from sim.model import run_replication
+from sim.model.outflow import corridor, decisions
+from sim.model.replication import summarise
+from sim.model.world import World
 
 from conftest import START, scenario
 
@@ -70,3 +75,19 @@ def test_a_replication_is_reproducible_and_each_draws_its_own_parameters():
     assert set(first.parameters) == {"outflow.base_hazard_per_day", "world.population_people"}
     assert first.parameters != other.parameters
     assert first.outcomes["departed_people"] > 0
+
+
+def test_outcomes_read_the_world_s_own_snapshots_when_given_no_table():
+    sc = scenario({"outflow": {"mode": "queue", "corridor_capacity_per_hour": 100,
+                               "stayer_share": 0}},
+                  horizon_days=2)
+    env = simpy.Environment()
+    world = World(env, sc.params)
+    env.process(decisions(env, sc.params.outflow, np.random.default_rng(1), world))
+    env.process(corridor(env, world))
+    env.run(until=2)
+    world.advance(2)
+    out = summarise(sc.params, world, [])
+    assert out == summarise(sc.params, world, [], world.table())
+    # 47 hours served: a replication, too, stops before what happens at the horizon itself
+    assert out["departed_people"] == 4_700 and out["max_waiting_people"] == 10_000
