@@ -62,6 +62,12 @@ EDGES = [(R, 0.2, 10.0, 5.0, 1.0, False), (R, 0.2, 3.0, 0.5, 1.0, False),
          (R, 0.9, 3.0, 50.0, 0.0, False), (R, 0.2, 6.0, 100.0, 10.0, True),
          (Relaxation(0.5, 0.9, 14, 0.2, 0.1), 0.1, 30.0, 180_000.0, 10_000.0, False),
          (Relaxation(0.5, 0.5, 14, 0.2, 0.1), 0.1, 30.0, 180_000.0, 10_000.0, False)]
+#: below the ceiling: a step that ends with half a day of stock left, under one person-day left
+#: for one person; a baseline of 1, where the target reaches 1 on the first day of hunger
+LOW = Relaxation(0.3, 0.5, 14, 0.2, 0.05)
+EDGES += [(LOW, 0.2, 17.5, 180_000.0, 10_000.0, False), (LOW, 0.2, 3.0, 0.5, 1.0, False),
+          (LOW, 0.2, 0.5, 0.9, 1.0, False), (LOW, 0.6, 2.0, 3.0, 1.0, False),
+          (Relaxation(1.0, 0.5, 14, 0.2, 0.1), 0.1, 30.0, 180_000.0, 10_000.0, False)]
 CASES = EDGES + _cases(150, 12)
 
 
@@ -78,7 +84,7 @@ def test_hunger_is_the_share_of_comfortable_days_missing_even_for_one_person():
     assert R.hunger(50.0, 0) == 0.0  # nobody inside is hungry
 
 
-@pytest.mark.parametrize("r", [R, Relaxation(0.5, 0.9, 14, 0.2, 0.05)])
+@pytest.mark.parametrize("r", [R, LOW])
 def test_the_series_gives_every_row_its_exact_state(r):
     """Rows at war, fed, hungry, starving, with nobody, one or many inside, in one call."""
     rows = [c for c in CASES if c[0] is r] + [(r, *c[1:]) for c in _cases(60, 5)]
