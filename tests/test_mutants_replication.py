@@ -56,7 +56,7 @@ def _agreed(event: dict) -> dict:
 
 def test_an_agreement_day_is_given_to_the_microday():
     out = _agreed({"day": 1 / 3})  # a round of 2 hours: agreed on day 5 / 12
-    assert out["agreement"] is True
+    assert out["agreement"] is True and out["issues_settled"] == 1 and out["rounds_held"] == 1
     assert out["agreement_day"] == 0.416667  # rounded to 6 decimals (0.09 s), not to 7 or 0
 
 
