@@ -38,3 +38,12 @@ def test_the_excitation_a_timeline_incident_finds_has_faded_since_the_last_incid
     extra = _extra([1.0 + i for i in range(20)], 0.5, 1.0, 60.0)
     assert abs(extra.mean() - 20.0) < 4 * extra.std() / math.sqrt(extra.size)
     assert abs(extra.mean() - 20.0) < 2.5
+
+
+def test_incidents_come_at_base_times_one_plus_the_weight_times_tension_below_its_ceiling():
+    # tension held at 0.5, weight 1: 1 x (1 + 1 x 0.5) = 1.5 a day for 20 days (not 1 + 1 / 0.5)
+    sc = scenario({"ceasefire": {"base_incidents_per_day": 1.0, "tension_incident_weight": 1.0},
+                   "world": {"tension": 0.5, "tension_baseline": 0.5}}, horizon_days=20)
+    counts = np.array([run_replication(sc, k, 7).outcomes["incidents"] for k in range(60)],
+                      dtype=float)
+    assert abs(counts.mean() - 30) < 4 * math.sqrt(30 / counts.size)
