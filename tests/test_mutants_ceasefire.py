@@ -1,5 +1,6 @@
-"""The ceasefire's self-excitation where mutation testing found it loosely checked: how fast the
-excitation of the timeline's incidents fades, and what it carries from one to the next."""
+"""The ceasefire where mutation testing found it loosely checked: how fast the excitation of the
+timeline's incidents fades, what it carries from one to the next, and the incident rate when
+tension is below 1."""
 
 from __future__ import annotations
 
