@@ -15,7 +15,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 RUNS   ?= 500
 
-.PHONY: chromium demo test test-fast lint install dev bench docs docs-check mutation notebooks clean \
+.PHONY: chromium screenshots demo test test-fast lint install dev bench docs docs-check mutation notebooks clean \
 	check-venv
 
 # The version of Python a command prints, major.minor ("" if it does not run).
@@ -57,6 +57,11 @@ chromium:
 	      "tests/test_browser.py fails on CI without it (apt-get install chromium)" >&2; \
 	  fi; \
 	fi
+
+# The README's screenshots of the classroom page, from the browser test (which otherwise keeps
+# them in its own temporary folder).
+screenshots: $(VENV)/.installed-dev chromium
+	PEACESIM_SCREENSHOTS=$(CURDIR)/docs/img $(BIN)/python -m pytest -p no:xdist tests/test_browser.py
 
 # pytest exits with 5 when no test ran: non-zero, so both targets fail then too.
 test: lint chromium
