@@ -105,8 +105,9 @@ def figures() -> dict[str, Any]:
     v_ens = run_ensemble(sim.load(calibrated), 20, 1, executor="serial")
     drawn["validate"] = lambda: fit.validation_figures(v, v_ens)["validation.png"]
     cal = sim.calibrate(SCENARIOS / "historical_2023.toml", OBSERVED,
-                        "outflow.corridor_capacity_per_hour,events.5.day,events.7.day,"
-                        "events.7.add.corridor_capacity_per_hour", keep=0.2, runs=120,
+                        "outflow.corridor_capacity_per_hour,events.5.day,"
+                        "outflow.throughput_growth_per_day,outflow.throughput_ceiling_per_hour",
+                        keep=0.2, runs=120,
                         generations=0, **QUIET)
     for name, fig in fit.calibration_figures(cal.fit, cal.prior, v_ens).items():
         drawn[f"calibrate {name}"] = lambda fig=fig: fig
