@@ -112,6 +112,19 @@ def test_another_command_on_the_checkpoint_is_refused(change: dict[str, Any], sa
     assert sorted(p.name for p in partial_folder(out).rglob("*")) == saved  # kept as it was
 
 
+def test_a_checkpoint_of_sim_run_or_an_unreadable_one_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "mixed"
+    with pytest.raises(RunInterrupted):
+        sim.run(small(), runs=8, seed=9, workers=1, out=out, chunk_size=4, figures=False,
+                progress=stop_after(4))
+    with pytest.raises(ResultsError, match="holds an interrupted sim run, not a sim sensitivity"):
+        sim.sensitivity(small(), **OPTIONS, out=out, progress=False)
+    (partial_folder(out) / "run.json").write_text("{not json")
+    with pytest.raises(ResultsError, match=r"has no readable run\.json.*add --force"):
+        sim.sensitivity(small(), **OPTIONS, out=out, progress=False)
+    assert not out.exists()
+
+
 def test_the_command_refuses_clearly_and_force_starts_again(reference: Path,
                                                             tmp_path: Path) -> None:
     out = tmp_path / "gsa"

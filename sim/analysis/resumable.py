@@ -29,7 +29,7 @@ from sim.text import printable
 IDENTITY = ("kind", "scenario_sha256", "seed", "runs", "version", "method", "samples",
             "parameters", "design_sha256")
 #: Each of those as a person would name it in the refusal.
-SHOWN = {"kind": "a sim {}", "scenario_sha256": "a scenario with sha256 {:.12}...",
+SHOWN = {"scenario_sha256": "a scenario with sha256 {:.12}...",
          "seed": "--seed {}", "runs": "--runs-per-point {}", "version": "peacesim {}",
          "method": "--method {}", "samples": "--samples {}",
          "parameters": "other parameters or ranges ({})", "design_sha256": "another design"}
@@ -49,13 +49,16 @@ def saved_runs(cp: Checkpoint) -> int:
 
 
 def _differs(info: dict[str, Any], wanted: dict[str, Any]) -> str:
-    for key in IDENTITY:
-        had, want = info.get(key, "run" if key == "kind" else None), wanted[key]
+    for key in IDENTITY[1:]:
+        had, want = info.get(key), wanted[key]
         if had != want:
             if key == "parameters":
-                had, want = (", ".join(f"{n}={a:g}:{b:g}" for n, a, b in v)
-                             for v in (had or (), want))
-            return f"{SHOWN[key].format(had)}, not {SHOWN[key].format(want)}"
+                try:
+                    had, want = (", ".join(f"{n}={a:g}:{b:g}" for n, a, b in v)
+                                 for v in (had or (), want))
+                except (TypeError, ValueError):
+                    had = "?"
+            return f"used {SHOWN[key].format(str(had))}, not {SHOWN[key].format(str(want))}"
     return ""
 
 
@@ -74,16 +77,21 @@ def open_checkpoint(out: Path, info: dict[str, Any], scenario: Scenario,
     try:
         had = cp.info
     except (OSError, ValueError):
-        had = {}
+        had = None
     checkpoint._refuse_if_running(folder, out)
-    differs = _differs(had if isinstance(had, dict) else {}, wanted)
+    if not isinstance(had, dict):
+        differs = "has no readable run.json, so its chunks cannot be used"
+    elif had.get("kind", "run") != "sensitivity":
+        differs = f"holds an interrupted sim {had.get('kind', 'run')}, not a sim sensitivity"
+    else:
+        differs = _differs(had, wanted)
     if differs:
         raise CheckpointError(
             f"--out {printable(out)}: an interrupted run into this folder, saved in "
-            f"{printable(folder)}, used {differs}; run that command again to continue it, "
+            f"{printable(folder)}, {differs}; run that command again to continue it, "
             "or add --force to start again")
     tmp = folder / f"run.json.{os.getpid()}"  # this process carries the design on now
-    tmp.write_text(json.dumps({**had, "pid": os.getpid(), "host": socket.gethostname()},
+    tmp.write_text(json.dumps({**(had or {}), "pid": os.getpid(), "host": socket.gethostname()},
                               indent=1) + "\n")
     os.replace(tmp, folder / "run.json")
     return cp, True
