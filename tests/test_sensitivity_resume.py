@@ -141,17 +141,27 @@ def test_the_command_refuses_clearly_and_force_starts_again(reference: Path,
     assert json.loads((out / "manifest.json").read_text())["resumed"] is False
 
 
-@pytest.mark.slow
-def test_sigterm_of_the_command_then_the_same_command_gives_the_same_bytes(
-        tmp_path: Path) -> None:
-    """The command in its own process, stopped by SIGTERM once some design points are saved."""
-    scenario = tmp_path / "short.toml"
+@pytest.fixture(scope="module")
+def command(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], Path]:
+    """The command on the 2-day baseline, and its uninterrupted folder."""
+    folder = tmp_path_factory.mktemp("cmd")
+    scenario = folder / "short.toml"
     scenario.write_text(f'extends = "{small().source}"\nhorizon_days = 2\n')
     args = [sys.executable, "-m", "sim", "sensitivity", str(scenario), "--params",
             ",".join(PARAMS), "--samples", "6", "--runs-per-point", "4", "--seed", "9",
             "--workers", "1", "--no-figures", "-q"]
-    ref, out = tmp_path / "ref", tmp_path / "gsa"
-    subprocess.run([*args, "--out", str(ref)], check=True, capture_output=True)
+    subprocess.run([*args, "--out", str(folder / "ref")], check=True, capture_output=True)
+    return args, folder / "ref"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGKILL, -9)])
+def test_a_stopped_or_killed_command_then_the_same_command_gives_the_same_bytes(
+        command: tuple[list[str], Path], sig: int, code: int, tmp_path: Path) -> None:
+    """The command in its own process, stopped by SIGTERM (or killed, as by a crash) once
+    some design points are saved."""
+    args, ref = command
+    out = tmp_path / "gsa"
     proc = subprocess.Popen([*args, "--out", str(out)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     points = partial_folder(out) / "points"
@@ -160,10 +170,11 @@ def test_sigterm_of_the_command_then_the_same_command_gives_the_same_bytes(
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
-    os.kill(proc.pid, signal.SIGTERM)
+    os.kill(proc.pid, sig)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 143, err
-    assert "Terminated: " in err and "Continue with the same command" in err
+    assert proc.returncode == code, err
+    if sig == signal.SIGTERM:
+        assert "Terminated: " in err and "Continue with the same command" in err
     assert not out.exists()
     subprocess.run([*args, "--out", str(out)], check=True, capture_output=True)
     same(ref, out)

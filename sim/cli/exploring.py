@@ -51,7 +51,8 @@ def sensitivity(scenario: Path, method: str, params: str | None, ranges: tuple[s
     outcomes; a day that never came counts as the horizon). Writes indices.csv (Morris: mu,
     mu*, sigma; Sobol: first-order S1 and total ST; each with a 95% interval), noise.csv (the
     share of each outcome's variance over all runs that is seed noise), outcomes.csv of every
-    run (so `sim discover` works on it) and figures.
+    run (so `sim discover` works on it) and figures. Stopped early (Ctrl-C, SIGTERM), the
+    finished design points are kept: the same command with the same --out resumes.
 
     \b
     Examples:
