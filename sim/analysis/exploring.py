@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
 import os
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,10 +19,10 @@ import numpy as np
 
 from sim import outcomes
 from sim.analysis import discover as discovering
+from sim.analysis import resumable
 from sim.analysis import sensitivity as gsa
-from sim.analysis import sweep as sweeping
 from sim.analysis.discover import Discovery
-from sim.runs.ensemble import Ensemble
+from sim.runs.ensemble import Ensemble, chunks, run_ensemble
 from sim.runs.folder import check_target, read, write_folder, write_outcomes, write_series
 from sim.runs.job import Progress, as_scenario, scenario_inputs, silent
 from sim.runs.outpaths import default_out
@@ -96,14 +98,32 @@ def run(scenario: Scenario | Path, method: str, params: Sequence[str] | None = N
               for i, v in enumerate(gsa.values(p, row) for row in x)]
     target = default_out("sensitivity", sc.name) if out is True else out or None
     inputs = scenario_inputs(sc)
+    cores = workers or os.cpu_count() or 1  # few runs a point: shared among the workers
+    chunk = chunks(runs, cores, math.ceil(runs / cores) if cores > 1 else None)[0][1]
+    cp, resumed = None, False
     if target is not None:
         check_target(target, force, inputs)
-    axes = [sweeping.Axis(name, ()) for name in p.names]
-    cores = workers or os.cpu_count() or 1
-    with progress(runs * len(points)) as tick:  # few runs a point: shared among the workers
-        swept = sweeping.run_sweep(sc, axes, points, runs, seed, workers=workers, progress=tick,
-                                   chunk_size=math.ceil(runs / cores) if cores > 1 else None)
-    ensembles = tuple(point.ensemble for point in swept.points)
+        info = {"kind": "sensitivity", "scenario": sc.name, "scenario_sha256": sc.digest(),
+                "seed": seed, "runs": runs, "version": about.get("version"),
+                "chunk_size": chunk, "series": "full", "method": method, "samples": samples,
+                "parameters": [[n, *b] for n, b in zip(p.names, p.bounds, strict=True)],
+                "design_sha256": hashlib.sha256(x.tobytes()).hexdigest()}
+        cp, resumed = resumable.open_checkpoint(target, info, sc, force)
+        chunk = cp.info["chunk_size"]
+    with resumable.guarded(cp, target, runs * len(x)) if cp and target else nullcontext():
+        with progress(runs * len(points)) as tick:
+            ensembles = tuple(
+                run_ensemble(point, runs, seed, workers=workers, progress=tick, chunk_size=chunk,
+                             checkpoint=resumable.point(cp, i) if cp else None)
+                for i, (_, point) in enumerate(points))
+        result = _analyse(sc, method, p, x, seed, ensembles)
+        if target is not None:
+            _write(result, runs, target, {**about, "resumed": resumed}, figures, force, inputs)
+    return result
+
+
+def _analyse(sc: Scenario, method: str, p: gsa.Problem, x: np.ndarray, seed: int,
+             ensembles: tuple[Ensemble, ...]) -> Sensitivity:
     indices, noise, skipped = {}, {}, {}
     for key, values in outcome_runs(ensembles, sc.params.horizon_days).items():
         if np.isnan(values).any():
@@ -113,10 +133,7 @@ def run(scenario: Scenario | Path, method: str, params: Sequence[str] | None = N
         else:
             indices[key] = gsa.analyse(p, method, x, values.mean(axis=1), seed)
             noise[key] = gsa.noise_share(values)
-    result = Sensitivity(sc, method, p, x, seed, ensembles, indices, noise, skipped)
-    if target is not None:
-        _write(result, runs, target, about, figures, force, inputs)
-    return result
+    return Sensitivity(sc, method, p, x, seed, ensembles, indices, noise, skipped)
 
 
 def _write(result: Sensitivity, runs: int, target: Path, about: dict[str, Any],

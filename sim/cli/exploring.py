@@ -3,11 +3,13 @@ to an outcome."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from sim.cli.common import FORCE, NO_FIGURES, SEED, WORKERS, bar, command_line, finite, friendly
+from sim.errors import RunFailed, RunInterrupted
 from sim.runs.outpaths import default_out
 from sim.scenario import limits
 from sim.scenario.load import load
@@ -49,7 +51,8 @@ def sensitivity(scenario: Path, method: str, params: str | None, ranges: tuple[s
     outcomes; a day that never came counts as the horizon). Writes indices.csv (Morris: mu,
     mu*, sigma; Sobol: first-order S1 and total ST; each with a 95% interval), noise.csv (the
     share of each outcome's variance over all runs that is seed noise), outcomes.csv of every
-    run (so `sim discover` works on it) and figures.
+    run (so `sim discover` works on it) and figures. Stopped early (Ctrl-C, SIGTERM), the
+    finished design points are kept: the same command with the same --out resumes.
 
     \b
     Examples:
@@ -64,9 +67,13 @@ def sensitivity(scenario: Path, method: str, params: str | None, ranges: tuple[s
     sc = load(scenario)
     out = out or default_out("sensitivity", sc.name)
     names = [p.strip() for p in params.split(",")] if params else None
-    result = sim.sensitivity(sc, method, names, ranges, samples, runs, seed, workers, out,
-                             bar(quiet), force=force, figures=not no_figures,
-                             command=command_line())
+    try:
+        result = sim.sensitivity(sc, method, names, ranges, samples, runs, seed, workers, out,
+                                 bar(quiet), force=force, figures=not no_figures,
+                                 command=command_line())
+    except (RunInterrupted, RunFailed) as err:
+        click.echo(err.message, err=True)
+        sys.exit(err.code)
     if not quiet:
         click.echo("\n".join(exploring.summary(result)))
     click.echo(f"Sensitivity: {printable(out)} (indices.csv, noise.csv)"

@@ -168,6 +168,9 @@ def resume(out: Path, wanted: dict[str, Any]) -> Checkpoint:
     _refuse_if_running(folder, out)
     cp = Checkpoint(folder)
     info = _valid_info(folder, out)
+    if info.get("kind", "run") != "run":  # a design's points are not one run's chunks
+        raise CheckpointError(f"--resume {out}: {folder} holds an interrupted sim "
+                              f"{info['kind']}; run that command again to continue it")
     for key in IDENTITY:
         if wanted.get(key) is not None and wanted[key] != info.get(key):
             raise CheckpointError(
