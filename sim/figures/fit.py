@@ -21,19 +21,22 @@ from sim.figures.style import FONT, OKABE_ITO, date_axis, to_dates
 from sim.fitting.calibrate import Calibration
 from sim.fitting.observed import Observed
 from sim.fitting.validate import Validation
+from sim.model.observation import OBSERVED_LABELS
 from sim.outcomes import SERIES_REGISTRY
 from sim.runs.ensemble import FAN, Ensemble
 
 #: What each series counts, for the axis label (from the registry).
-UNITS = {s.name: s.label for s in SERIES_REGISTRY}
+UNITS = {s.name: s.label for s in SERIES_REGISTRY} | OBSERVED_LABELS
 
 
 def observed_fan(ens: Ensemble, series: str, observed: Observed,
                  title: str | None = None) -> Figure:
     """The series' fan chart with the observed points: the observed period, and the horizon."""
     p = ens.scenario.params
-    title = title or (f"How many of {p.names.population} have left: model and observed counts"
-                      if series == "departed" else f"{series}: model and observed values")
+    verb = {"departed": "have left", "arrived": f"have arrived in {p.names.destination}",
+            "registered": f"were registered in {p.names.destination}"}
+    title = title or (f"How many of {p.names.population} {verb[series]}: model and observed "
+                      "counts" if series in verb else f"{series}: model and observed values")
     fig, (near, whole) = new_figure(ens, 2, title, width_ratios=(1, 1.3))
     days = observed.day_array
     span = max(days[-1] - days[0], 0.25)

@@ -20,6 +20,9 @@ from sim.model.rng import MECHANISMS
 
 #: The series read off `departed` by the observation model, in the order it applies.
 OBSERVED_SERIES = ("arrived", "registered")
+#: What each counts, for axes and titles (the words of the departed series' label).
+OBSERVED_LABELS = {"arrived": "people who have arrived after the journey",
+                   "registered": "arrivals registered (lagged, noisy counts)"}
 #: The outflow parameters of the observation model.
 FIELDS = ("travel_hours_mean", "travel_hours_shape", "registration_lag_hours", "count_noise_sd")
 
