@@ -12,6 +12,7 @@ from numpy.random import SeedSequence, default_rng
 from scipy import stats
 
 from sim.model.observation import arrived, observe, registered, spread_hours, travel_cdf
+from sim.model.outflow import MIN_SLICE_DAYS, corridor
 from sim.model.rng import MECHANISMS
 from sim.model.throughput import next_capacity, throughput
 from sim.model.world import World
@@ -131,3 +132,34 @@ def test_the_ramp_moves_only_an_open_corridor_with_some_capacity() -> None:
     assert _ramp(5.0, False) == 5.0
     assert _ramp(0.0, True) == 0.0
     assert _ramp(5.0, False, reopen_day=4.5 / 24) == pytest.approx(11.0)  # steps 5..10 only
+
+
+def test_a_queue_emptied_by_a_slice_at_its_minimum_length_keeps_no_fraction() -> None:
+    """A capacity so large that the shortest slice lets 1.5 people through: the one person
+    waiting crosses and the half person is not kept for the next arrivals."""
+    sc = scenario({"outflow": {"corridor_open": True, "corridor_capacity_per_hour": 1.5 / (
+        24 * MIN_SLICE_DAYS)}})
+    env = simpy.Environment()
+    world = World(env, sc.params)
+    env.process(corridor(env, world))
+    world.join_queue(1)
+    env.run(until=1.0)
+    world.corridor_capacity_per_hour = 1.0
+    world.signal("corridor_changed")
+    world.join_queue(2)
+    env.run(until=1.2)
+    assert [(round(day * 24, 6), n) for day, n, _ in world.crossings] == [
+        (0.0, 1), (25.0, 1), (26.0, 1)]
+
+
+def test_the_corridor_attaches_its_interrupt_once_not_once_a_slice() -> None:
+    """Ten hourly slices with no change: one callback waits on the change event (a callback a
+    slice would pile up on a long queue and interrupt the corridor once for each)."""
+    sc = scenario({"outflow": {"corridor_open": True, "corridor_capacity_per_hour": 10}})
+    env = simpy.Environment()
+    world = World(env, sc.params)
+    env.process(corridor(env, world))
+    world.join_queue(1000)
+    env.run(until=10.5 / 24)
+    assert world.departed == 100
+    assert len(world.corridor_changed.callbacks) == 1
