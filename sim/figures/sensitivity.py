@@ -41,9 +41,15 @@ def morris(result: Sensitivity, key: str) -> Figure:
     ax.plot(x, y, "o", color=OKABE_ITO["blue"])
     top = max(float(np.max(found["mu_star_high"])), float(np.max(found["sigma_high"])), 1e-12)
     ax.plot([0, top], [0, top], ls="--", color=OKABE_ITO["grey"], lw=1, label="sigma = mu*")
+    placed: list[tuple[float, float]] = []
     for name, _ in ranking(result, key)[:NAMED]:
         i = names.index(name)
-        ax.annotate(name, (x[i], y[i]), textcoords="offset points", xytext=(4, 4),
+        if x[i] < 0.05 * top and placed:  # beside the origin: it does not matter, left unnamed
+            continue
+        # names of points close together stacked upwards, so that none covers another
+        near = sum(abs(x[i] - a) < 0.15 * top and abs(y[i] - b) < 0.08 * top for a, b in placed)
+        placed.append((x[i], y[i]))
+        ax.annotate(name, (x[i], y[i]), textcoords="offset points", xytext=(4, 4 + 11 * near),
                     fontsize=FONT - 3)
     ax.set(xlabel="mu* (mean absolute effect of moving across the range)",
            ylabel="sigma (spread of the effect)", xlim=(0, None), ylim=(0, None))
@@ -84,7 +90,7 @@ def heat_map(result: Sensitivity) -> Figure:
     ax = fig.subplots()
     image = ax.imshow(np.clip(table, 0, 1), cmap="viridis", vmin=0, vmax=1, aspect="auto")
     labels = result.labels()
-    ax.set_xticks(range(len(keys)), [labels[k] for k in keys], rotation=60, ha="right",
+    ax.set_xticks(range(len(keys)), [labels[k] for k in keys], rotation=90,
                   fontsize=FONT - 3)
     ax.set_yticks(range(len(names)), names, fontsize=FONT - 3)
     shown = "mu* / the outcome's largest mu*" if result.method == "morris" else "total index"
