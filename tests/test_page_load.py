@@ -30,3 +30,27 @@ def test_teams_submitting_together_all_complete_and_pages_answer(
     # the bound holds for 95% of answers here (the benchmark reports the maximum).
     assert figures["answer_p95_s"] <= module.ANSWER_SECONDS, figures
     assert list(tmp_path.iterdir()) == []  # the class went to its own temporary folder
+
+
+def test_the_readme_quotes_the_committed_load_figures() -> None:
+    """The README's load table is benchmarks/load_page.json in words (the file the benchmark
+    writes), so a new measurement cannot leave it stale."""
+    import json
+
+    root = Path(__file__).resolve().parent.parent
+    d = json.loads((root / "benchmarks" / "load_page.json").read_text())
+    readme = (root / "README.md").read_text()
+    over = ("none" if d["answers_over_bound"] == 0 else str(d["answers_over_bound"]))
+    for row in (
+            f"| teams, each one what-if of {d['runs_per_team']} runs paired with the baseline; "
+            f"workers | {d['teams']}; {d['workers']} |",
+            f"| submitted / completed / lost / TOML files saved | {d['submitted']} / "
+            f"{d['completed']} / {'none' if not d['lost'] else len(d['lost'])} / "
+            f"{d['files_saved']} |",
+            f"again and again) | {d['page_answers']} |",
+            f"| {d['answer_median_s']:.2f} s / {d['answer_p95_s']:.2f} s / "
+            f"{d['answer_max_s']:.2f} s |",
+            f"| answers over {d['answer_bound_s']:.0f} s | {over} of {d['page_answers']} ",
+            f"| {d['last_submitted_s']:.0f} s / {d['all_done_s']:.0f} s |",
+            f"(imports, once) | {d['first_page_s']:.1f} s |"):
+        assert row in readme, row
