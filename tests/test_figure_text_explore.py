@@ -7,13 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_figure_text import OBSERVED, QUIET, SCENARIOS, text_problems
+from test_figure_text import OBSERVED, QUIET, SCENARIOS, drawn_problems
 
 import sim
 from sim.analysis.exploring import MAIN
 from sim.fitting import backtest as bt
 from sim.fitting.jobs import observed
-from sim.text import literal_figure_text
 
 pytest.importorskip("SALib")
 
@@ -62,6 +61,4 @@ def test_every_figure_kind_is_checked(figures):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_text_clipped_or_overlapping(figures, kind):
-    with literal_figure_text():
-        fig = figures[kind]()
-    assert text_problems(fig) == []
+    assert drawn_problems(figures[kind]) == []

@@ -20,6 +20,7 @@ from sim.runs import stats
 from sim.runs.ensemble import Ensemble, run_ensemble
 from sim.scenario.load import Scenario, load
 from sim.text import csv_cell
+from sim.text import label as words
 
 #: Spawn key of the bootstrap's random stream (replications use two-number keys).
 BOOTSTRAP_KEY = 0xB0075
@@ -104,9 +105,9 @@ def gather(paths: Sequence[Path], inputs: Sequence[Scenario | Ensemble], runs: i
 
 
 def _label(sc: Scenario, path: Path, taken: list[str]) -> str:
-    """The scenario's name in words ("peacekeepers_withdraw" -> "Peacekeepers withdraw")."""
-    words = sc.name.replace("_", " ").strip()
-    label = words[:1].upper() + words[1:] or path.stem  # "team_A" -> "Team A"
+    """The scenario's name in words ("peacekeepers_withdraw" -> "Peacekeepers withdraw"), made
+    unique among those taken."""
+    label = words(sc.name) or path.stem  # "team_A" -> "Team A"
     if label in taken:
         label = f"{label} ({path.name})"
     k = 2
