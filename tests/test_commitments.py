@@ -60,6 +60,35 @@ def test_guarantees_settled_before_the_start_are_in_force_from_day_0():
     assert _anchor_on_day(before, world={"monitors": 1.0}, day=1) == pytest.approx(0.6, abs=1e-6)
 
 
+def _tension_on_day(negotiation, world, day=2):
+    """Tension on `day`, held still between events, one round a day from day 1."""
+    tree = {"negotiation": {"mean_days_between_rounds": 1, "round_gap_shape": 1e6,
+                            "base_credibility": 0.2, "enforcement_weight": 0.8,
+                            "agreement_tension_change": 0.0, "guarantee_tension_change": -0.2,
+                            **negotiation},
+            "world": {"tension": 0.5, "tension_baseline": 0.5, "tension_half_life_days": 1e9,
+                      **world}}
+    return float(run_replication(scenario(tree, horizon_days=day + 1), 0, 3).series["tension"][day])
+
+
+@pytest.mark.parametrize(("monitors", "credibility"), [(0.0, 0.2), (0.5, 0.6), (1.0, 1.0)])
+def test_a_settled_guarantee_calms_fear_by_its_credibility(monitors, credibility):
+    tension = _tension_on_day(GUARANTEE_AGREED, {"monitors": monitors})
+    assert tension == pytest.approx(0.5 - 0.2 * credibility, abs=1e-6)
+
+
+def test_guarantees_settled_before_the_start_calm_fear_from_day_0():
+    before = {"issues": {"security": {"gap": 0.05, "guarantee": True},
+                         "amnesty": {"gap": 0.05, "guarantee": True}, "other": 0.9},
+              "mean_days_between_rounds": 1e6}
+    assert _tension_on_day(before, {"monitors": 1.0}, day=1) == pytest.approx(0.1, abs=1e-6)
+
+
+def test_a_settled_issue_that_is_no_guarantee_does_not_calm_fear():
+    ordinary = {**GUARANTEE_AGREED, "issues": {"security": 0.5}}
+    assert _tension_on_day(ordinary, {"monitors": 1.0}) == pytest.approx(0.5, abs=1e-6)
+
+
 def test_talks_broken_off_lower_the_level():
     broken = {"max_unproductive_rounds": 1, "breakdown_trust_change": 0.0}
     assert _anchor_on_day(broken) == pytest.approx(0.4, abs=1e-6)

@@ -40,6 +40,19 @@ def test_the_hazard_exponent_raises_fear_hunger_and_distrust_to_its_power(outflo
     assert _close_to(share, 1 - math.exp(-hazard * 4))  # daily steps: 4 by day 4.5
 
 
+@pytest.mark.parametrize(("outflow", "world", "hazard"), [
+    ({"tension_hazard_per_day": 0.4}, {"tension": 0.75, "tension_baseline": 0.75}, 0.4 * 0.5),
+    ({"distrust_hazard_per_day": 0.4}, {"trust": 0.1, "trust_baseline": 0.1}, 0.4 * 0.8),
+    ({"hunger_hazard_per_day": 0.1}, {"supplies_person_days": 0}, 0.1),  # hunger 1: felt fully
+    ({"tension_hazard_per_day": 0.4}, {"tension": 0.5, "tension_baseline": 0.5}, 0.0),
+    ({"distrust_hazard_per_day": 0.4}, {"trust": 0.6, "trust_baseline": 0.6}, 0.0),
+], ids=["tension", "distrust", "hunger", "tolerated-fear", "tolerated-distrust"])
+def test_fear_hunger_and_distrust_below_the_tolerance_cause_no_hazard(outflow, world, hazard):
+    # tolerance 0.5: a level x is felt as (x - 0.5) / 0.5 above it, not at all at or below it
+    share = _decided({**outflow, "hazard_tolerance": 0.5}, world, days=4.5)
+    assert _close_to(share, 1 - math.exp(-hazard * 4)) if hazard else share == 0
+
+
 @pytest.mark.parametrize("hours", [6, 24])
 def test_the_share_decided_by_a_day_does_not_depend_on_the_step(hours):
     share = _decided({"base_hazard_per_day": 0.1, "decision_step_hours": hours}, days=4.01)

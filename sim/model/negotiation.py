@@ -26,8 +26,7 @@ def negotiation(env: simpy.Environment, p: NegotiationParams, rng: Generator, wo
     guarantee = np.array([p.issues[n].guarantee for n in names], dtype=bool)
     settled = gaps < p.settle_gap
     if (settled & guarantee).any():  # guarantees given before the start are in force now
-        world.move_anchor(p.guarantee_trust_gain * credibility(p, c, world)
-                          * int((settled & guarantee).sum()))
+        _guaranteed(p, c, world, int((settled & guarantee).sum()))
         world.snapshot()
     unproductive = 0
     while not settled.all():
@@ -54,8 +53,7 @@ def negotiation(env: simpy.Environment, p: NegotiationParams, rng: Generator, wo
                     + (p.trust_per_productive_round if result == "productive"
                        else -p.trust_per_unproductive_round))
         if (newly & guarantee).any():
-            world.move_anchor(p.guarantee_trust_gain * credibility(p, c, world)
-                              * int((newly & guarantee).sum()))
+            _guaranteed(p, c, world, int((newly & guarantee).sum()))
         if result == "setback":
             world.shift("tension", p.setback_tension)
         world.snapshot()
@@ -79,6 +77,14 @@ def negotiation(env: simpy.Environment, p: NegotiationParams, rng: Generator, wo
 def _tension(world: World) -> float:
     world.advance(world.env.now)
     return world.tension
+
+
+def _guaranteed(p: NegotiationParams, c: CeasefireParams, world: World, count: int) -> None:
+    """`count` guarantees settled now: each raises the level trust relaxes to and calms fear,
+    both in proportion to how credible a promise is now (the commitment problem)."""
+    worth = credibility(p, c, world) * count
+    world.move_anchor(p.guarantee_trust_gain * worth)
+    world.shift("tension", p.guarantee_tension_change * worth)
 
 
 def _round(p: NegotiationParams, rng: Generator, world: World, gaps: np.ndarray,

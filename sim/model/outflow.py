@@ -21,11 +21,15 @@ def hazard_per_day(p: OutflowParams, world: World) -> float:
     share of the population already gone (departed, not queuing). An exponent above 1 makes
     fear, hunger and distrust matter mostly when they are high (people tolerate moderate
     levels); the default 1 is MODEL's linear hazard."""
-    k = p.hazard_exponent
+    k, tol = p.hazard_exponent, p.hazard_tolerance
     gone = world.departed / world.population
-    return (p.base_hazard_per_day + p.tension_hazard_per_day * world.tension ** k
-            + p.hunger_hazard_per_day * world.hunger() ** k
-            + p.distrust_hazard_per_day * (1 - world.trust) ** k
+
+    def felt(level: float) -> float:
+        return (max(0.0, level - tol) / (1.0 - tol)) ** k
+
+    return (p.base_hazard_per_day + p.tension_hazard_per_day * felt(world.tension)
+            + p.hunger_hazard_per_day * felt(world.hunger())
+            + p.distrust_hazard_per_day * felt(1 - world.trust)
             + p.neighbours_hazard_per_day * gone)
 
 

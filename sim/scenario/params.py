@@ -85,6 +85,7 @@ class NegotiationParams(Strict):
     enforcement_weight: NonNegative = 0.8  # credibility added by full third-party enforcement
     guarantee_trust_gain: Share = 0.1  # anchor gain per settled guarantee, at credibility 1
     agreement_trust_gain: Share = 0.2  # anchor gain on agreement, at credibility 1
+    guarantee_tension_change: Change = 0  # tension change per settled guarantee, credibility 1
     broken_trust_loss: Share = 0.1  # anchor loss per commitment broken (talks, ceasefire)
 
     @field_validator("issues", mode="before")
@@ -140,6 +141,8 @@ class OutflowParams(CorridorParams):
     distrust_hazard_per_day: NonNegative = 0.05
     neighbours_hazard_per_day: NonNegative = 0.2
     hazard_exponent: Annotated[float, Field(ge=1)] = 1
+    # fear, hunger and distrust below this level are tolerated (no hazard); 0: MODEL's linear
+    hazard_tolerance: Annotated[float, Field(ge=0, lt=1)] = 0
     # gamma shape of each household's hazard multiplier (mean 1); inf: all alike (v1)
     hazard_heterogeneity: Annotated[float, Field(gt=0, allow_inf_nan=True)] = math.inf
     frailty_classes: Annotated[int, Field(ge=1, le=256)] = 8  # equal-probability gamma classes
