@@ -98,7 +98,9 @@ def _header(p: ScenarioParams, rep: Replication, replication: int, seed: int) ->
              f"{n.mediator}. {len(p.negotiation.issues)} issues to settle: {issues}."
              + (f" Already agreed at the start: {', '.join(_agreed(p)).replace('_', ' ')}."
                 if _agreed(p) else ""),
-             f"Keeping the peace: {n.peacekeepers}, {round(p.world.peacekeepers):,} of them.",
+             f"Keeping the peace: {n.peacekeepers}, {round(p.world.peacekeepers):,} of them"
+             + (f"; international monitors at {p.world.monitors:.0%} of full strength."
+                if p.world.monitors else "."),
              f"The only way out is {n.corridor} to {n.destination}; at the start it is "
              f"{'open' if p.outflow.corridor_open else 'CLOSED'}. Departures are counted every "
              f"{p.record_every_hours:g} hours."]
