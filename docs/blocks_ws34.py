@@ -138,9 +138,9 @@ def ws4_grid(ws: Workspace) -> str:
                      f"({'trust ' if tr == trusts[0] else ''}{tr:g})" for tr in trusts)
     low_fear = share[(0.15, 0.4)] - share[(0.8, 0.4)]
     high_fear = share[(0.15, 0.8)] - share[(0.8, 0.8)]
-    helps = ("Trust helps most when fear is low: the terms add up, and the cube makes a high "
-             "term dominate." if low_fear > high_fear else
-             "Trust helps at least as much when fear is high.")
+    helps = ("Trust helps most when fear is low: the terms add up, and while fear is above what "
+             "people tolerate its term keeps them leaving whatever they trust."
+             if low_fear > high_fear else "Trust helps at least as much when fear is high.")
     text = (f"and the median day half had left: {days}. {helps} Both starting values drift back "
             f"(trust toward 0.15 with a 30-day half-life, tension toward 0.3 with 7 days), which "
             f"is why even the best square loses {pct(min(share.values()))}; `early_guarantees` "
