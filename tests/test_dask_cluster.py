@@ -20,8 +20,10 @@ from typing import Any
 import pytest
 
 from sim.runs import checkpoint
+from sim.runs.ensemble import run_ensemble
+from sim.scenario import load
 
-from conftest import cli, ok
+from conftest import child_pids, cli, new_children, ok
 
 distributed = pytest.importorskip("distributed")
 psutil = pytest.importorskip("psutil")
@@ -197,3 +199,16 @@ def test_a_worker_killed_mid_run_changes_nothing(
     _finished(cluster)
     _same_folder(reference, out, cluster.address)
     assert cluster.workers() == 1
+
+
+def test_ctrl_c_ends_the_dask_executors_own_local_cluster() -> None:
+    """`--executor dask` without a scheduler starts a LocalCluster; Ctrl-C after a chunk (the
+    others not done) ends its processes at once, as the end of the run does (test_scale.py)."""
+    sc, before = load(BASELINE), child_pids()
+
+    def ctrl_c(count: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_ensemble(sc, 400, 5, executor="dask", workers=2, chunk_size=10, progress=ctrl_c)
+    _until(lambda: not new_children(before), 15, "the LocalCluster to end")
