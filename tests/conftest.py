@@ -79,6 +79,22 @@ def same_bytes(a: Path, b: Path) -> None:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
+def child_pids() -> set[int]:
+    """This process's children, grandchildren..., to find later those a test left behind."""
+    import psutil  # Dask's dependency: the tests that need it need Dask
+
+    return {p.pid for p in psutil.Process().children(recursive=True)}
+
+
+def new_children(before: set[int]) -> list[Any]:
+    """This process's children not in `before`, but multiprocessing's resource tracker (which
+    lives as long as this process, by design)."""
+    import psutil
+
+    return [p for p in psutil.Process().children(recursive=True) if p.pid not in before
+            and not any("resource_tracker" in part for part in p.cmdline())]
+
+
 def served(capacity: float, cohorts: list[tuple[float, int]], changes: Any = (),
            hours: float = 48.0) -> Any:
     """A World whose corridor serves cohorts (hour, people) at `capacity` an hour, nothing else

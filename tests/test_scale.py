@@ -20,7 +20,7 @@ from sim.runs.folder import ResultsError
 from sim.runs.quantiles import LEVELS, Histograms
 from sim.scenario import load
 
-from conftest import cli, same_bytes
+from conftest import child_pids, cli, new_children, same_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -53,8 +53,9 @@ def test_dask_cluster_gives_the_local_executors_bytes(reference: Path, tmp_path:
 
 def test_dask_starts_and_closes_its_own_local_cluster() -> None:
     pytest.importorskip("distributed")
-    sc = load(BASELINE)
+    sc, before = load(BASELINE), child_pids()
     dask = run_ensemble(sc, 60, 5, executor="dask", workers=2, chunk_size=15)
+    assert not new_children(before)  # the cluster's processes ended with the run
     local = run_ensemble(sc, 60, 5, executor="serial")
     assert dask.rows == local.rows
     for name in local.series:

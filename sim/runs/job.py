@@ -131,7 +131,8 @@ def run(scenario: Scenario | Path | None, runs: int | None, seed: int | None, *,
                                    checkpoint=cp, scheduler=scheduler)
             manifest = {**about, "scenario": sc.name, "seed": seed, "runs": runs,
                         "scenario_sha256": sc.digest(), "executor": executor,
-                        "workers": workers or os.cpu_count(), "scheduler": scheduler,
+                        "workers": None if scheduler else workers or os.cpu_count(),
+                        "scheduler": scheduler,
                         "series": series, "chunk_size": chunk_size, "resumed": bool(resume),
                         "wall_time_seconds": round(time.perf_counter() - began, 3)}
             say(progress, "writing the results folder...")
