@@ -52,6 +52,7 @@ class Backtest:
     predictive_runs: int
     seed: int
     origins: tuple[Origin, ...]
+    folder: Path | None = None  # where backtest.json was written, if anywhere
 
     def summary(self) -> dict[str, dict[str, float]]:
         """Per model, each score averaged over every forecast point of every origin, and the
@@ -68,6 +69,12 @@ class Backtest:
 
     def to_json(self) -> dict[str, Any]:
         return to_json(self)
+
+    def report(self) -> str:
+        """What `sim backtest` prints: each origin, the scores beside the null models'."""
+        from sim.fitting.backtested import report
+
+        return report(self)
 
     def pit(self) -> list[float]:
         """The model's PIT values at every forecast point of every origin."""
