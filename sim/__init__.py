@@ -168,8 +168,8 @@ def backtest(scenario: Scenario | PathLike, observed: PathLike, params: str | Se
              seed: int | None = None, workers: int | None = None, out: Out = None,
              progress: bool | Progress = True, *, force: bool = False,
              command: str | None = None) -> Backtest:
-    """Rolling-origin backtest beside the null models, as `sim backtest` does (`.report()` is
-    what it prints, `.summary()` its scores)."""
+    """Rolling-origin backtest beside the null models, as `sim backtest` does (`.summary()`:
+    its scores; `sim.fitting.backtested.report(result)`: what the command prints)."""
     from sim.fitting import backtested
 
     runs, seed, workers, predictive_runs = _options(runs=runs, seed=seed, workers=workers,

@@ -12,6 +12,7 @@ import tomli_w
 from test_calibrate import CAPACITY, DAYS, OPENING, road_tree, synthetic
 
 from sim.fitting.backtest import score_all
+from sim.fitting.backtested import report
 from sim.fitting.calibrate import distance
 from sim.fitting.nulls import constant_queue, last_rate, logistic
 from sim.fitting.simulated import simulated_at
@@ -148,7 +149,7 @@ def test_the_api_backtest_is_the_command_s(tmp_path: Path) -> None:
                  "--workers", 1, "--out", out, "--quiet")
     assert result.exit_code == 0, result.output
     assert json.loads((out / "backtest.json").read_text())["summary"] == done.summary()
-    assert done.report() in result.output
+    assert report(done) in result.output
     written = sim.backtest(scenario, data, [CAPACITY, OPENING], runs=40, generations=0,
                            predictive_runs=20, seed=7, workers=1, out=tmp_path / "api",
                            progress=False)

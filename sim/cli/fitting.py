@@ -153,9 +153,10 @@ def backtest_command(scenario: Path, observed: Path, params: str, keep: float, s
         --params outflow.corridor_capacity_per_hour --runs 300
     """
     import sim
+    from sim.fitting.backtested import report
 
     done = sim.backtest(scenario, observed, params, keep, series, column, runs, generations,
                         predictive_runs, seed, workers, out or True, bar(quiet), force=force,
                         command=command_line())
-    click.echo(done.report())
+    click.echo(report(done))
     click.echo(f"Backtest: {printable(done.folder)}")

@@ -70,12 +70,6 @@ class Backtest:
     def to_json(self) -> dict[str, Any]:
         return to_json(self)
 
-    def report(self) -> str:
-        """What `sim backtest` prints: each origin, the scores beside the null models'."""
-        from sim.fitting.backtested import report
-
-        return report(self)
-
     def pit(self) -> list[float]:
         """The model's PIT values at every forecast point of every origin."""
         return [x for o in self.origins for x in o.scores[MODEL]["pit"]]
