@@ -3,12 +3,12 @@
 # (worksheets, scale, benchmark, crashes, hostile inputs; under a minute on 2 cores), `make bench`
 # measures speed and memory (about 8 minutes on 2 cores; writes benchmarks/latest.json), `make
 # docs` regenerates every number and figure the README and exercises/ quote (run it after any
-# model change), `make mutation` mutates sim/model/ and reports which mutants the model's tests
-# kill (slow: an hour or more on 2 cores; MUTANTS="sim.model.outflow*" narrows it; not part of
-# `make test`), `make notebooks` opens the exercise notebooks in JupyterLab. Each target creates
-# .venv and installs what it needs (Python 3.11 and make are enough; `make test` also apt-gets
-# Debian's chromium for the browser test); a .venv made by another
-# Python is refused: `make clean` removes it.
+# model change; `make forecast` only the README's 2023 forecast), `make mutation` mutates
+# sim/model/ and reports which mutants the model's tests kill (slow: an hour or more on 2 cores;
+# MUTANTS="sim.model.outflow*" narrows it; not part of `make test`), `make notebooks` opens the
+# exercise notebooks in JupyterLab. Each target creates .venv and installs what it needs (Python
+# 3.11 and make are enough; `make test` also apt-gets Debian's chromium for the browser test); a
+# .venv made by another Python is refused: `make clean` removes it.
 
 PYTHON ?= python3
 VENV   := .venv

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from blocks_forecast import clock
 from fmt import count
 from workspace import Workspace
 
@@ -49,7 +50,7 @@ GROUPS = {
 RUNS = 500
 
 WIDTH = f'''
-import json
+import csv, json, os, shutil, tempfile
 import numpy as np
 from sim import load
 from sim.fitting.simulated import simulated_at
@@ -61,18 +62,39 @@ groups["all"] = list(sc.distributions)
 base = run_ensemble(sc, {RUNS}, 2023)
 median = {{p: float(np.median([float(r["param." + p]) for r in base.rows]))
           for p in sc.distributions}}
+joint = [p for p, d in sc.distributions.items() if d.form == "posterior"]
+with open(sc.distributions[joint[0]].args[0]) as f:
+    rows = list(csv.DictReader(f))
+tmp = tempfile.mkdtemp()
+
+
+def fixed(paths):
+    """The scenario with `paths` at their medians; the rest of the joint posterior kept."""
+    values = {{p: median[p] for p in paths}}
+    rest = [p for p in joint if p not in paths]
+    if len(rest) < len(joint) and rest:
+        file = os.path.join(tmp, f"{{len(values)}}-{{len(rest)}}.csv")
+        with open(file, "w") as f:
+            f.write(",".join("param." + p for p in rest) + "\\n")
+            f.writelines(",".join(r["param." + p] for p in rest) + "\\n" for r in rows)
+        values |= {{p: {{"posterior": file}} for p in rest}}
+    return sc.with_values(values)
+
+
 out = {{}}
 for name, paths in groups.items():
-    ens = base if not paths else run_ensemble(sc.with_values({{p: median[p] for p in paths}}),
-                                              {RUNS}, 2023)
+    ens = base if not paths else run_ensemble(fixed(paths), {RUNS}, 2023)
     q = np.quantile(simulated_at(ens, "registered", days), (0.05, 0.5, 0.95), axis=0)
     out[name] = (q[2] - q[0]).tolist()
+shutil.rmtree(tmp)
 print(json.dumps(out))
 '''
 
 
-def _range(q: list[float]) -> str:
+def _range(q: list[float], path: str = "") -> str:
     low, mid, high = q
+    if path.endswith(".day"):
+        return f"{clock(mid)} ({clock(low)} – {clock(high)})"
     if max(abs(low), abs(high)) >= 100:
         return f"{count(mid)} ({count(low)} – {count(high)})"
     return f"{mid:.3g} ({low:.3g} – {high:.3g})"
@@ -85,10 +107,10 @@ def prior_posterior_block(ws: Workspace) -> str:
             "|---|---:|---:|---:|"]
     for path, (prior, post) in sorted(found.items(), key=lambda kv: kv[1][1] is None):
         if post is None:
-            rows.append(f"| `{path}` | {_range(prior)} | prior kept | 100% |")
+            rows.append(f"| `{path}` | {_range(prior, path)} | prior kept | 100% |")
             continue
         share = (post[2] - post[0]) / (prior[2] - prior[0])
-        rows.append(f"| `{path}` | {_range(prior)} | {_range(post)} | {share:.0%} |")
+        rows.append(f"| `{path}` | {_range(prior, path)} | {_range(post, path)} | {share:.0%} |")
     return "\n".join(rows)
 
 

@@ -139,19 +139,19 @@ def test_the_api_backtest_is_the_command_s(tmp_path: Path) -> None:
     import sim
 
     scenario, data = _files(tmp_path)
-    args = {"params": f"{CAPACITY},{OPENING}", "runs": 40, "generations": 0,
-            "predictive_runs": 20, "seed": 7, "workers": 1}
+    args = {"params": f"{CAPACITY},{OPENING}", "runs": 20, "generations": 0,
+            "predictive_runs": 10, "seed": 7, "workers": 1}
     done = sim.backtest(scenario, data, **args, progress=False)  # type: ignore[arg-type]
     assert done.folder is None and not (tmp_path / "results").exists()
     out = tmp_path / "bt"
     result = cli("backtest", scenario, "--observed", data, "--params", args["params"],
-                 "--runs", 40, "--generations", 0, "--predictive-runs", 20, "--seed", 7,
+                 "--runs", 20, "--generations", 0, "--predictive-runs", 10, "--seed", 7,
                  "--workers", 1, "--out", out, "--quiet")
     assert result.exit_code == 0, result.output
     assert json.loads((out / "backtest.json").read_text())["summary"] == done.summary()
     assert report(done) in result.output
-    written = sim.backtest(scenario, data, [CAPACITY, OPENING], runs=40, generations=0,
-                           predictive_runs=20, seed=7, workers=1, out=tmp_path / "api",
+    written = sim.backtest(scenario, data, [CAPACITY, OPENING], runs=20, generations=0,
+                           predictive_runs=10, seed=7, workers=1, out=tmp_path / "api",
                            progress=False)
     assert written.folder == tmp_path / "api" and written.summary() == done.summary()
     assert json.loads((tmp_path / "api" / "manifest.json").read_text())["command"] == \
