@@ -3,19 +3,19 @@
 # (worksheets, scale, benchmark, crashes, hostile inputs; under a minute on 2 cores), `make bench`
 # measures speed and memory (about 8 minutes on 2 cores; writes benchmarks/latest.json), `make
 # docs` regenerates every number and figure the README and exercises/ quote (run it after any
-# model change), `make mutation` mutates sim/model/ and reports which mutants the model's tests
-# kill (slow: an hour or more on 2 cores; MUTANTS="sim.model.outflow*" narrows it; not part of
-# `make test`), `make notebooks` opens the exercise notebooks in JupyterLab. Each target creates
-# .venv and installs what it needs (Python 3.11 and make are enough; `make test` also apt-gets
-# Debian's chromium for the browser test); a .venv made by another
-# Python is refused: `make clean` removes it.
+# model change; `make forecast` only the README's 2023 forecast), `make mutation` mutates
+# sim/model/ and reports which mutants the model's tests kill (slow: an hour or more on 2 cores;
+# MUTANTS="sim.model.outflow*" narrows it; not part of `make test`), `make notebooks` opens the
+# exercise notebooks in JupyterLab. Each target creates .venv and installs what it needs (Python
+# 3.11 and make are enough; `make test` also apt-gets Debian's chromium for the browser test); a
+# .venv made by another Python is refused: `make clean` removes it.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 RUNS   ?= 500
 
-.PHONY: chromium screenshots demo test test-fast lint install dev bench docs docs-check mutation notebooks clean \
+.PHONY: chromium screenshots demo test test-fast lint install dev bench docs docs-check forecast mutation notebooks clean \
 	check-venv
 
 # The version of Python a command prints, major.minor ("" if it does not run).
@@ -76,6 +76,15 @@ bench: $(VENV)/.installed
 # Every number and figure the README and the worksheets quote, from the commands they quote.
 docs: $(VENV)/.installed
 	$(BIN)/python docs/generate.py
+
+# The README's 2023 forecast, renewed by one command (the calibrated road, its validation, both
+# backtests with the null models, prior against posterior, what makes the forecast wide, the
+# forecast itself): minutes on 2 cores, the calibration itself not redone (see the scenario).
+FORECAST = readme-2023-posterior readme-2023-validation readme-2023-backtest \
+	readme-2023-backtest-six readme-2023-backtest-verdict readme-2023-prior-posterior \
+	readme-2023-width readme-2023-forecast
+forecast: $(VENV)/.installed
+	$(BIN)/python docs/generate.py $(addprefix --only ,$(FORECAST))
 
 # Every generated block compared with what the model gives today (writes nothing; minutes).
 docs-check: $(VENV)/.installed

@@ -29,8 +29,8 @@ VALIDATE = (f"sim validate scenarios/historical_2023_calibrated.toml {OBSERVED} 
             "registered --runs 1000")
 VALIDATE_OUT = "results/historical_2023_calibrated/validation-20261128-020800"
 CALIBRATE = ("sim calibrate scenarios/historical_2023.toml --observed "
-             "data/nk2023_arrivals_early.csv --series registered \\\n    --params "
-             "outflow.corridor_capacity_per_hour,outflow.throughput_growth_per_day,"
+             "data/nk2023_arrivals_early_timed.csv --series registered \\\n    --params "
+             "outflow.corridor_capacity_per_hour,outflow.throughput_ramp_per_hour_per_day,"
              "outflow.throughput_ceiling_per_hour,outflow.travel_hours_mean,events.5.day \\\n"
              "    --runs 2000 --keep 0.1 --generations 2")
 CALIBRATE_OUT = "results/historical_2023/calibration-20261128-021000"

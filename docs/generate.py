@@ -55,13 +55,14 @@ def registry() -> dict[str, Block]:
     import blocks_model
     import blocks_readme
     import blocks_sheets
+    import blocks_width
     import blocks_ws12
     import blocks_ws34
     import blocks_ws56
 
     found: dict[str, Block] = {}
     for module in (blocks_readme, blocks_forecast, blocks_model, blocks_ws12, blocks_ws34,
-                   blocks_ws56, blocks_sheets, blocks_explore):
+                   blocks_ws56, blocks_sheets, blocks_explore, blocks_width):
         for key, (document, make) in module.BLOCKS.items():
             if key in found:
                 raise ValueError(f"key {key} is defined twice")

@@ -1,7 +1,7 @@
 """peacesim: talks, a fragile ceasefire and a population's outflow, as a discrete-event model.
 
 The Python API does what the `sim` command does (the command is a thin layer over it): `run`,
-`compare`, `sweep`, `sensitivity`, `discover`, `validate`, `calibrate` and `read`;
+`compare`, `sweep`, `sensitivity`, `discover`, `validate`, `calibrate`, `backtest` and `read`;
 `scenarios.path("baseline")` finds a shipped scenario file from any folder. Every path is a `str`
 or a `Path`; bad input raises the errors of `sim.errors` that the command turns into one `error:`
 line."""
@@ -21,25 +21,26 @@ from sim.fitting.jobs import Calibrated
 from sim.fitting.validate import Validation
 from sim.model import Replication, run_replication
 from sim.outcomes import OUTCOMES, SERIES
+from sim.runs import calls, job
 from sim.runs import folder as results
-from sim.runs import job
 from sim.runs.calls import Out, PathLike, __version__, _about, _options, _out, _progress, _series
 from sim.runs.ensemble import SERIES_MODES, Ensemble
 from sim.runs.executors import EXECUTORS
 from sim.runs.job import Progress
-from sim.scenario import Scenario, ScenarioError, from_tree, limits, load
+from sim.scenario import Scenario, ScenarioError, from_tree, load
 from sim.scenario import shipped as scenarios
 from sim.text import literal_figure_text
 
 if TYPE_CHECKING:
     from sim.analysis.discover import Discovery
     from sim.analysis.exploring import Sensitivity
+    from sim.fitting.backtest import Backtest
 
 __all__ = ["OUTCOMES", "SERIES", "Calibrated", "Comparison", "Ensemble", "ObservedError",
            "OptionError", "Replication", "ResultsError", "RunFailed", "RunInterrupted", "Scenario",
-           "ScenarioError", "Sweep", "Validation", "__version__", "calibrate", "compare",
-           "discover", "from_tree", "load", "read", "run", "run_replication", "scenarios",
-           "sensitivity", "sweep", "validate"]
+           "ScenarioError", "Sweep", "Validation", "__version__", "backtest", "calibrate",
+           "compare", "discover", "from_tree", "load", "read", "run", "run_replication",
+           "scenarios", "sensitivity", "sweep", "validate"]
 
 
 def run(scenario: Scenario | PathLike | None, runs: int | None = None,
@@ -152,17 +153,39 @@ def calibrate(scenario: Scenario | PathLike, observed: PathLike, params: str | S
     data by ABC, as `sim calibrate` does."""
     runs, seed, workers, predictive_runs = _options(runs=runs, seed=seed, workers=workers,
                                                     predictive_runs=predictive_runs)
-    _series(series)
-    if not 0 < keep <= 1 or not 0 <= generations <= limits.MAX_GENERATIONS:
-        raise OptionError(f"keep {keep!r}, generations {generations!r}: keep is a share in "
-                          f"(0, 1], generations a whole number 0 to {limits.MAX_GENERATIONS}")
-    names = params.split(",") if isinstance(params, str) else list(params)
+    calls._fitting(series, keep, generations)
     source = scenario if isinstance(scenario, Scenario) else Path(scenario)
-    return fitting_jobs.calibrate(source, Path(observed), names, keep, series, column, runs,
-                                  generations, predictive_runs, seed,
+    return fitting_jobs.calibrate(source, Path(observed), calls._params(params), keep, series,
+                                  column, runs, generations, predictive_runs, seed,
                                   about=_about("calibration", command), workers=workers,
                                   out=_out(out), force=force, figures=_calibration_figures,
                                   progress=_progress(progress))
+
+
+def backtest(scenario: Scenario | PathLike, observed: PathLike, params: str | Sequence[str],
+             keep: float = 0.1, series: str = "departed", column: str | None = None,
+             runs: int = 400, generations: int = 1, predictive_runs: int = 200,
+             seed: int | None = None, workers: int | None = None, out: Out = None,
+             progress: bool | Progress = True, *, force: bool = False,
+             command: str | None = None) -> Backtest:
+    """Rolling-origin backtest beside the null models, as `sim backtest` does (`.summary()`:
+    its scores; `sim.fitting.backtested.report(result)`: what the command prints)."""
+    from sim.fitting import backtested
+
+    runs, seed, workers, predictive_runs = _options(runs=runs, seed=seed, workers=workers,
+                                                    predictive_runs=predictive_runs)
+    calls._fitting(series, keep, generations)
+    source = scenario if isinstance(scenario, Scenario) else Path(scenario)
+    return backtested.run(source, Path(observed), calls._params(params), keep, series, column, runs,
+                          generations, predictive_runs, seed, about=_about("backtest", command),
+                          workers=workers, out=_out(out), force=force,
+                          figures=_backtest_figures, progress=_progress(progress))
+
+
+def _backtest_figures(done: Backtest) -> Mapping[str, Any]:
+    from sim.figures.forecast import backtest_figures
+
+    return backtest_figures(done)
 
 
 def read(path: PathLike) -> Ensemble:

@@ -9,9 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tomli_w
-from test_calibrate import CAPACITY, OPENING, road_tree, synthetic
+from test_calibrate import CAPACITY, DAYS, OPENING, road_tree, synthetic
 
+from sim.fitting.backtest import score_all
+from sim.fitting.backtested import report
+from sim.fitting.calibrate import distance
 from sim.fitting.nulls import constant_queue, last_rate, logistic
+from sim.fitting.simulated import simulated_at
+from sim.runs.ensemble import run_ensemble
 from sim.scenario import from_tree
 
 from conftest import cli
@@ -54,6 +59,28 @@ def test_backtest_on_data_from_the_model(tmp_path: Path) -> None:
     cap = first["prior_q05_q50_q95"][CAPACITY]
     assert 100 <= cap[0] < cap[1] < cap[2] <= 1000
     assert "From the first 2 points" in result.output and "PIT of the model" in result.output
+
+
+def test_forecasts_of_data_drawn_from_the_model_are_calibrated() -> None:
+    """The known answer: when the data come from the model's own prior, the replications that
+    fit the first points forecast the rest with bands that hold the truth as often as they say
+    (coverage near nominal) and PIT values near uniform, over many truths."""
+    ens = run_ensemble(from_tree(road_tree(), "<road>"), 400, 11, executor="serial")
+    counts = simulated_at(ens, "departed", np.array(DAYS))
+    pits, inside50, inside90 = [], [], []
+    for k in (2, 3):  # calibrated on the first k points, forecast of the rest
+        for truth in range(0, 400, 4):  # 100 truths, each forecast by the other replications
+            others = np.delete(counts, truth, axis=0)
+            kept = others[np.argsort(distance(others[:, :k], counts[truth, :k]))[:40]]
+            found = score_all(kept[:, k:], counts[truth, k:])
+            pits += found["pit"]
+            inside50 += found["inside_50%"]
+            inside90 += found["inside_90%"]
+    assert 0.4 <= np.mean(inside50) <= 0.65, np.mean(inside50)
+    assert 0.82 <= np.mean(inside90) <= 0.97, np.mean(inside90)
+    share = np.histogram(pits, bins=4, range=(0, 1))[0] / len(pits)
+    assert np.all((share > 0.12) & (share < 0.38)), share  # each quarter: about a quarter
+    assert abs(np.mean(pits) - 0.5) < 0.06
 
 
 def test_a_backtest_needs_three_points(tmp_path: Path) -> None:
@@ -106,3 +133,30 @@ def test_null_models_know_their_answers() -> None:
                                 rel=1e-3)
     assert logistic(days[:2], line[:2], ahead, 1e6) is None  # three points at least
     assert last_rate(days[:1], line[:1], ahead) is None
+
+
+def test_the_api_backtest_is_the_command_s(tmp_path: Path) -> None:
+    import sim
+
+    scenario, data = _files(tmp_path)
+    args = {"params": f"{CAPACITY},{OPENING}", "runs": 20, "generations": 0,
+            "predictive_runs": 10, "seed": 7, "workers": 1}
+    done = sim.backtest(scenario, data, **args, progress=False)  # type: ignore[arg-type]
+    assert done.folder is None and not (tmp_path / "results").exists()
+    out = tmp_path / "bt"
+    result = cli("backtest", scenario, "--observed", data, "--params", args["params"],
+                 "--runs", 20, "--generations", 0, "--predictive-runs", 10, "--seed", 7,
+                 "--workers", 1, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "backtest.json").read_text())["summary"] == done.summary()
+    assert report(done) in result.output
+    written = sim.backtest(scenario, data, [CAPACITY, OPENING], runs=20, generations=0,
+                           predictive_runs=10, seed=7, workers=1, out=tmp_path / "api",
+                           progress=False)
+    assert written.folder == tmp_path / "api" and written.summary() == done.summary()
+    assert json.loads((tmp_path / "api" / "manifest.json").read_text())["command"] == \
+        "sim.backtest(...) in Python"
+    with pytest.raises(sim.OptionError, match="keep"):
+        sim.backtest(scenario, data, CAPACITY, keep=0, progress=False)
+    with pytest.raises(sim.OptionError, match="runs"):
+        sim.backtest(scenario, data, CAPACITY, runs=0, progress=False)

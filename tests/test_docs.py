@@ -133,3 +133,15 @@ def test_a_story_is_told_in_a_sentence_from_its_own_lines() -> None:
         "issues settled, one\n  setback; 1 incident, 4 killed. The ceasefire **collapses on Tue 26 "
         "Sep** after 1 incident,\n  ending the talks; 25 days of fighting. Ends as *renewed war*, "
         "60% gone.")
+
+
+def test_make_forecast_renews_every_block_of_the_2023_forecast() -> None:
+    """`make forecast` is the README's one command for the 2023 forecast: its keys must be
+    blocks, and every readme-2023 block must be among them."""
+    makefile = (ROOT / "Makefile").read_text()
+    found = re.search(r"^FORECAST = ((?:.*\\\n)*.*)$", makefile, re.M)
+    assert found, "the Makefile has no FORECAST list"
+    keys = found.group(1).replace("\\\n", " ").split()
+    registry = generate.registry()
+    assert set(keys) <= set(registry)
+    assert {k for k in registry if k.startswith("readme-2023-")} == set(keys)

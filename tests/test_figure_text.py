@@ -106,7 +106,7 @@ def figures() -> dict[str, Any]:
     drawn["validate"] = lambda: fit.validation_figures(v, v_ens)["validation.png"]
     cal = sim.calibrate(SCENARIOS / "historical_2023.toml", OBSERVED,
                         "outflow.corridor_capacity_per_hour,events.5.day,"
-                        "outflow.throughput_growth_per_day,outflow.throughput_ceiling_per_hour",
+                        "outflow.throughput_ramp_per_hour_per_day,outflow.throughput_ceiling_per_hour",
                         keep=0.2, runs=120,
                         generations=0, **QUIET)
     for name, fig in fit.calibration_figures(cal.fit, cal.prior, v_ens).items():

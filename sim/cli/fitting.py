@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,7 +14,7 @@ from sim.scenario.limits import MAX_GENERATIONS
 from sim.text import printable
 
 if TYPE_CHECKING:
-    from sim.fitting.backtest import Backtest
+    pass
 
 _OBSERVED = click.option("--observed", required=True, type=click.Path(path_type=Path),
                          help="CSV of observed values: a `time` column (with UTC offset) and a "
@@ -153,23 +152,11 @@ def backtest_command(scenario: Path, observed: Path, params: str, keep: float, s
       sim backtest scenarios/historical_2023.toml --observed data/nk2023_arrivals_early.csv \\
         --params outflow.corridor_capacity_per_hour --runs 300
     """
-    from datetime import UTC, datetime
+    import sim
+    from sim.fitting.backtested import report
 
-    from sim import __version__
-    from sim.fitting import backtested
-    from sim.runs.outpaths import MADE_BY
-
-    about = {"made_by": MADE_BY, "kind": "backtest", "command": command_line(),
-             "version": __version__, "created": datetime.now(UTC).isoformat(timespec="seconds")}
-    done, folder = backtested.run(scenario, observed, params.split(","), keep, series, column,
-                                  runs, generations, predictive_runs, seed, about=about,
-                                  workers=workers, out=out or True, force=force,
-                                  figures=_backtest_figures, progress=bar(quiet))
-    click.echo(backtested.report(done))
-    click.echo(f"Backtest: {printable(folder)}")
-
-
-def _backtest_figures(done: Backtest) -> Mapping[str, Any]:
-    from sim.figures.forecast import backtest_figures
-
-    return backtest_figures(done)
+    done = sim.backtest(scenario, observed, params, keep, series, column, runs, generations,
+                        predictive_runs, seed, workers, out or True, bar(quiet), force=force,
+                        command=command_line())
+    click.echo(report(done))
+    click.echo(f"Backtest: {printable(done.folder)}")

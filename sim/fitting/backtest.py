@@ -52,6 +52,7 @@ class Backtest:
     predictive_runs: int
     seed: int
     origins: tuple[Origin, ...]
+    folder: Path | None = None  # where backtest.json was written, if anywhere
 
     def summary(self) -> dict[str, dict[str, float]]:
         """Per model, each score averaged over every forecast point of every origin, and the

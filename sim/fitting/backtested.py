@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ def run(scenario: Scenario | Path, observed_file: Path, params: Sequence[str],
         seed: int | None = None, *, about: Mapping[str, Any], workers: int | None = None,
         out: Path | bool | None = None, force: bool = False,
         figures: Callable[[bt.Backtest], Mapping[str, Any]] | None = None,
-        progress: Progress = silent) -> tuple[bt.Backtest, Path | None]:
+        progress: Progress = silent) -> bt.Backtest:
     """Check everything, run every origin, and write the folder (with `out`; True: default)."""
     sc.require()
     scen = as_scenario(scenario)
@@ -48,7 +49,7 @@ def run(scenario: Scenario | Path, observed_file: Path, params: Sequence[str],
         done = bt.backtest(scen, data, names, keep, runs, generations, predictive_runs, seed,
                            series, workers=workers, progress=tick)
     if target is None:
-        return done, None
+        return done
     manifest = {**about, "scenario": scen.name, "seed": seed, "runs": runs,
                 "scenario_sha256": scen.digest(), "observed": str(observed_file),
                 "series": series}
@@ -60,7 +61,7 @@ def run(scenario: Scenario | Path, observed_file: Path, params: Sequence[str],
 
     write_folder(target, {"backtest.json": json.dumps(bt.to_json(done), indent=1) + "\n"},
                  manifest, draw if figures else None, force, inputs, figures_in="")
-    return done, target
+    return replace(done, folder=target)
 
 
 def _n(v: float) -> str:

@@ -7,7 +7,7 @@ import contextlib
 import operator
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,8 @@ Out = PathLike | bool | None
 
 #: The API function that makes each kind of folder.
 _FUNCTIONS = {"run": "run", "compare": "compare", "sweep": "sweep", "validation": "validate",
-              "calibration": "calibrate", "sensitivity": "sensitivity", "discover": "discover"}
+              "calibration": "calibrate", "sensitivity": "sensitivity", "discover": "discover",
+              "backtest": "backtest"}
 
 
 def _about(kind: str, command: str | None) -> dict[str, Any]:
@@ -68,6 +69,19 @@ def _series(series: str) -> None:
     if series not in SERIES + OBSERVED_SERIES:
         raise OptionError(f"series {series!r}: choose one of "
                           f"{', '.join(SERIES + OBSERVED_SERIES)}")
+
+
+def _fitting(series: str, keep: float, generations: int) -> None:
+    """The series, share kept and generations of a calibration, refused as the command does."""
+    _series(series)
+    if not 0 < keep <= 1 or not 0 <= generations <= limits.MAX_GENERATIONS:
+        raise OptionError(f"keep {keep!r}, generations {generations!r}: keep is a share in "
+                          f"(0, 1], generations a whole number 0 to {limits.MAX_GENERATIONS}")
+
+
+def _params(params: str | Sequence[str]) -> list[str]:
+    """Dotted paths, as a list or comma-separated."""
+    return params.split(",") if isinstance(params, str) else list(params)
 
 
 def _progress(progress: bool | Progress) -> Progress:
