@@ -82,8 +82,25 @@ class OutcomeTable(Sequence[Row]):
         return cls(names, kinds, arrays, length)
 
     @classmethod
-    def concat(cls, tables: Sequence[OutcomeTable]) -> OutcomeTable:
-        """Tables with the same columns, one after another."""
+    def from_arrays(cls, columns: Sequence[tuple[str, str, np.ndarray]]) -> OutcomeTable:
+        """Columns as `arrays` gives them; a kind or length that does not fit raises ValueError."""
+        dtypes = {"bool": np.bool_, "int": np.int64, "float": np.float64, "object": np.object_}
+        length = len(columns[0][2]) if columns else 0
+        for name, kind, array in columns:
+            if kind not in dtypes or array.dtype != dtypes[kind] or array.shape != (length,):
+                raise ValueError(f"column {name!r} is not a {kind} column of {length} values")
+        return cls([c[0] for c in columns], [c[1] for c in columns], [c[2] for c in columns],
+                   length)
+
+    def arrays(self) -> list[tuple[str, str, np.ndarray]]:
+        """(name, kind, array) of each column, the table's own arrays (not to be changed)."""
+        return [(name, self._kinds[name], self._arrays[name]) for name in self.names]
+
+    @classmethod
+    def concat(cls, tables: Sequence[OutcomeTable], release: bool = False) -> OutcomeTable:
+        """Tables with the same columns, one after another; with `release`, each column of
+        the tables is let go once joined, so the joined table is never held twice (the tables
+        are then left empty)."""
         tables = [t for t in tables if len(t)] or list(tables[:1])
         if not tables:
             return cls([], [], [], 0)
@@ -102,7 +119,14 @@ class OutcomeTable(Sequence[Row]):
                 array = _array(kind, values)
             kinds.append(kind)
             arrays.append(array)
-        return cls(names, kinds, arrays, sum(len(t) for t in tables))
+            if release:
+                for t in tables:
+                    t._arrays[name] = t._arrays[name][:0]
+        length = sum(len(t) for t in tables)
+        if release:
+            for t in tables:
+                t._length = 0
+        return cls(names, kinds, arrays, length)
 
     def column(self, name: str) -> list[Any]:
         """One column as Python values (None where a row has no value)."""
