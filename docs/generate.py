@@ -31,7 +31,8 @@ DOCUMENTS = ("README.md", "exercises/*.md")
 BLOCK = re.compile(r"(<!-- generated: ([a-z0-9-]+) -->(\n?))(.*?)(<!-- /generated -->)", re.S)
 #: What the generated numbers depend on: the results of every shipped scenario (their hashes in
 #: tests/identity.json change with any change to the model's results), the inputs the commands
-#: read, the benchmark's last figures, and the generators. `make docs` stamps their digest into STAMP; a fast test compares.
+#: read, the benchmark's last figures, and the generators. `make docs` stamps their digest into
+#: STAMP; a fast test compares.
 INPUTS = ("tests/identity.json", "scenarios/*", "data/*", "exercises/class/*.toml", "docs/*.py",
           "benchmarks/latest.json")
 STAMP = "docs/generated.json"

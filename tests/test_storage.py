@@ -58,7 +58,7 @@ def test_a_packed_histogram_that_does_not_add_up_is_refused() -> None:
     with pytest.raises(ValueError):
         Histograms.unpack(NAMES, short)
     beyond = {**packed, "departed.gaps": packed["departed.gaps"] + 2048}
-    with pytest.raises(ValueError, match="out of place|add up"):
+    with pytest.raises(ValueError, match=r"out of place|add up"):
         Histograms.unpack(NAMES, beyond)
 
 
