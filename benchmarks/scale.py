@@ -8,6 +8,7 @@ bench.py is given the million itself.
 
 from __future__ import annotations
 
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -20,31 +21,45 @@ from sim.scenario import Scenario
 MILLION = 1_000_000
 
 
+def _workers_cpu() -> float:
+    """CPU seconds of the ended child processes (a pool's workers, once it is shut down)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def sweep_overhead(sc: Scenario, seed: int, points: int = 20, runs: int = 200,
                    repeats: int = 2) -> dict[str, Any]:
     """`points` ensembles of `runs` on one pool of 2 workers (as a sweep runs them: each its own
     seed, so no point's cost is another's) against one ensemble of points x runs; best of
-    `repeats`, the two interleaved so that load on the machine falls on both alike."""
-    many, one = [], []
+    `repeats`, the two interleaved so that load on the machine falls on both alike. The
+    workers' CPU time is given too: other work on the machine moves it much less."""
+    wall: dict[str, list[float]] = {"points": [], "one": []}
+    cpu: dict[str, list[float]] = {"points": [], "one": []}
+    work = {"points": lambda: run_ensembles([Job(sc, runs, seed + k) for k in range(points)],
+                                            workers=2),
+            "one": lambda: run_ensemble(sc, points * runs, seed, workers=2)}
     for _ in range(repeats):
-        began = time.perf_counter()
-        run_ensembles([Job(sc, runs, seed + k) for k in range(points)], workers=2)
-        many.append(time.perf_counter() - began)
-        began = time.perf_counter()
-        run_ensemble(sc, points * runs, seed, workers=2)
-        one.append(time.perf_counter() - began)
-    return {"points": points, "runs_per_point": runs, "seconds_points": round(min(many), 2),
-            "seconds_one_ensemble": round(min(one), 2),
-            "sweep_overhead": round(min(many) / min(one) - 1, 3)}
+        for name, run in work.items():
+            began, used = time.perf_counter(), _workers_cpu()
+            run()
+            wall[name].append(time.perf_counter() - began)
+            cpu[name].append(_workers_cpu() - used)
+    return {"points": points, "runs_per_point": runs,
+            "seconds_points": round(min(wall["points"]), 2),
+            "seconds_one_ensemble": round(min(wall["one"]), 2),
+            "sweep_overhead": round(min(wall["points"]) / min(wall["one"]) - 1, 3),
+            "workers_cpu_overhead": round(min(cpu["points"]) / min(cpu["one"]) - 1, 3)}
 
 
-def checkpoint_bytes(sc: Scenario, seed: int, runs: int = 20_000) -> dict[str, Any]:
+def checkpoint_bytes(sc: Scenario, seed: int, runs: int = 20_000,
+                     chunk: int = 10_000) -> dict[str, Any]:
     """Bytes a run with `--series quantiles` keeps on disk per replication while it runs, in
     the chunks a million-run uses (10,000 replications each), on 2 workers."""
     with tempfile.TemporaryDirectory(prefix="peacesim-bench-") as tmp:
         cp = checkpoint.create(Path(tmp) / "run", {"runs": runs}, sc)
         began = time.perf_counter()
-        run_ensemble(sc, runs, seed, workers=2, series="quantiles", checkpoint=cp)
+        run_ensemble(sc, runs, seed, workers=2, series="quantiles", checkpoint=cp,
+                     chunk_size=chunk)
         seconds = time.perf_counter() - began
         files = list((cp.folder / "chunks").glob("*.npz"))
         size = sum(path.stat().st_size for path in files)

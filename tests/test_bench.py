@@ -67,5 +67,5 @@ def test_the_long_run_pieces_run_on_a_few_replications() -> None:
     sc = load(ROOT / "scenarios" / "baseline.toml").with_values({"horizon_days": 3})
     pool = scale.sweep_overhead(sc, 1, points=3, runs=20, repeats=1)
     assert pool["seconds_points"] > 0 and pool["sweep_overhead"] > -1
-    stored = scale.checkpoint_bytes(sc, 1, runs=120)
+    stored = scale.checkpoint_bytes(sc, 1, runs=120, chunk=50)
     assert stored["chunks"] == 3 and 0 < stored["checkpoint_bytes_per_run"] < 2000
