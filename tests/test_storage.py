@@ -18,6 +18,8 @@ from sim.runs.quantiles import Histograms
 from sim.runs.table import OutcomeTable
 from sim.scenario import load
 
+from conftest import cli, same_bytes
+
 ROOT = Path(__file__).resolve().parent.parent
 SHORT = load(ROOT / "scenarios" / "baseline.toml").with_values({"horizon_days": 12})
 NAMES = ("departed", "tension")
@@ -89,6 +91,28 @@ def test_a_quantiles_run_resumes_from_histograms_to_the_same_quantiles(tmp_path:
     assert resumed.quantiles.keys() == whole.quantiles.keys()
     for name, q in whole.quantiles.items():
         assert np.array_equal(resumed.quantiles[name], q), name
+
+
+def test_sim_run_with_quantiles_stopped_then_resumed_writes_the_uninterrupted_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source, whole, out = tmp_path / "short.toml", tmp_path / "whole", tmp_path / "out"
+    source.write_text(f'extends = "{ROOT / "scenarios" / "baseline.toml"}"\nhorizon_days = 12\n')
+    args = ("--runs", "60", "--seed", "3", "--series", "quantiles", "--chunk-size", "20",
+            "--executor", "serial", "--no-figures", "--quiet")
+    assert cli("run", source, "--out", whole, *args).exit_code == 0
+    write = chunkfile.write
+
+    def stop(*given: Any) -> None:
+        write(*given)
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(chunkfile, "write", stop)
+        assert cli("run", source, "--out", out, *args).exit_code == 130
+    assert checkpoint.Checkpoint(checkpoint.partial_folder(out)).saved_runs() == 20
+    resumed = cli("run", "--resume", out, "--workers", "2", "--no-figures", "--quiet")
+    assert resumed.exit_code == 0, resumed.output
+    same_bytes(whole, out)
 
 
 def test_chunks_of_full_series_are_not_read_as_histograms(tmp_path: Path,
