@@ -121,7 +121,7 @@ class OutcomeTable(Sequence[Row]):
             arrays.append(array)
             if release:
                 for t in tables:
-                    t._arrays[name] = t._arrays[name][:0]
+                    t._arrays[name] = np.empty(0, dtype=t._arrays[name].dtype)  # not a view
         length = sum(len(t) for t in tables)
         if release:
             for t in tables:
@@ -133,6 +133,13 @@ class OutcomeTable(Sequence[Row]):
         if name not in self._arrays:
             return [None] * self._length
         return _values(self._kinds[name], self._arrays[name])
+
+    def numbers(self, name: str) -> np.ndarray | None:
+        """One column as the table's own numpy array (bool, int, or float with NaN where a row
+        has no value; not to be changed), or None for a column of other values."""
+        if self._kinds.get(name) in ("bool", "int", "float"):
+            return self._arrays[name]
+        return None
 
     def __len__(self) -> int:
         return self._length
@@ -175,3 +182,57 @@ class OutcomeTable(Sequence[Row]):
 
     def __repr__(self) -> str:
         return f"OutcomeTable({self._length} rows, columns {', '.join(self.names)})"
+
+
+class Filling:
+    """An outcome table of known length filled chunk by chunk, in any order: each chunk's
+    columns are copied into the table's own arrays at once, so no chunk is kept and the table
+    is never held twice (joining a million rows' chunks at the end would hold both). A column
+    whose kind differs between chunks is kept as Python values and typed at the end, as
+    `concat` types it."""
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+        self.names: tuple[str, ...] | None = None
+        self.kinds: dict[str, str] = {}
+        self.arrays: dict[str, np.ndarray] = {}
+        self.mixed: dict[str, dict[int, list[Any]]] = {}
+        self.spans: list[tuple[int, int]] = []
+
+    def put(self, start: int, table: OutcomeTable) -> None:
+        """The rows of `table` at `start` .. start + len(table) - 1."""
+        if self.names is None:
+            self.names = table.names
+            self.kinds = dict(table._kinds)
+            self.arrays = {n: np.empty(self.length, dtype=table._arrays[n].dtype)
+                           for n in table.names}
+        if table.names != self.names:
+            raise ValueError("outcome tables with different columns cannot be joined")
+        end = start + len(table)
+        for name, kind, array in table.arrays():
+            if name not in self.mixed and kind != self.kinds[name]:
+                held = self.arrays.pop(name)
+                self.mixed[name] = {s: _values(self.kinds[name], held[s:s + n])
+                                    for s, n in self.spans}
+            if name in self.mixed:
+                self.mixed[name][start] = _values(kind, array)
+            else:
+                self.arrays[name][start:end] = array
+        self.spans.append((start, len(table)))
+
+    def table(self) -> OutcomeTable:
+        """The filled table; every row must have been put exactly once."""
+        covered = sorted(self.spans)
+        if sum(n for _, n in covered) != self.length or any(
+                s != sum(n for _, n in covered[:i]) for i, (s, _) in enumerate(covered)):
+            raise RuntimeError(f"the chunks put do not fill {self.length} rows")
+        kinds, arrays = [], []
+        for name in self.names or ():
+            if name in self.mixed:
+                values = [v for s in sorted(self.mixed[name]) for v in self.mixed[name][s]]
+                kinds.append(_kind(values))
+                arrays.append(_array(kinds[-1], values))
+            else:
+                kinds.append(self.kinds[name])
+                arrays.append(self.arrays[name])
+        return OutcomeTable(self.names or (), kinds, arrays, self.length)
