@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 
 from sim.analysis import sweep as sweeping
+from sim.figures.style import MOST_STEPS, thinned
 from sim.runs import checkpoint, chunkfile, executors
 from sim.runs.ensemble import Job, run_ensemble, run_ensembles
 from sim.runs.quantiles import Histograms
-from sim.runs.table import OutcomeTable
+from sim.runs.table import Filling, OutcomeTable
 from sim.scenario import load
 
 from conftest import cli, same_bytes
@@ -138,16 +139,33 @@ def test_a_chunk_of_histograms_is_a_fraction_of_one_of_series(tmp_path: Path) ->
     assert size["quantiles"] < size["full"] / 2, size  # the outcomes are most of it here
 
 
-def test_joining_with_release_gives_the_same_table_and_lets_the_chunks_go() -> None:
+def test_a_table_filled_chunk_by_chunk_in_any_order_is_the_joined_one() -> None:
     parts = [OutcomeTable.from_rows([{"a": 1, "b": None, "c": "x"}, {"a": 2, "b": None,
                                                                        "c": "y"}]),
-             OutcomeTable.from_rows([{"a": 3, "b": 4, "c": "z"}])]
-    kept = OutcomeTable.concat(parts)
-    joined = OutcomeTable.concat(parts, release=True)
-    assert joined == kept
-    assert joined.column("b") == [None, None, 4] and joined.column("c") == ["x", "y", "z"]
-    assert [len(t) for t in parts] == [0, 0]
-    assert all(array.size == 0 for t in parts for _, _, array in t.arrays())
+             OutcomeTable.from_rows([{"a": 3, "b": 4, "c": "z"}]),
+             OutcomeTable.from_rows([{"a": 5, "b": 6.5, "c": "w"}])]
+    filling = Filling(4)
+    for start, part in ((3, parts[2]), (0, parts[0]), (2, parts[1])):
+        filling.put(start, part)
+    joined = filling.table()
+    assert joined == OutcomeTable.concat(parts)
+    assert joined.column("b") == [None, None, 4, 6.5]  # kinds differ: typed as concat types them
+    assert joined.numbers("a") is not None and joined.numbers("c") is None
+    gap = Filling(4)
+    gap.put(0, parts[0])
+    gap.put(3, parts[2])
+    with pytest.raises(RuntimeError, match="do not fill 4 rows"):
+        gap.table()
+
+
+def test_a_million_steps_are_drawn_as_ten_thousand_with_both_ends() -> None:
+    x = np.sort(np.random.default_rng(1).random(1_000_000))
+    y = np.arange(1, x.size + 1) / x.size
+    xs, ys = thinned(x, y)
+    assert xs.size <= MOST_STEPS and (xs[0], xs[-1], ys[-1]) == (x[0], x[-1], 1.0)
+    assert np.max(np.diff(ys)) <= 1.02 / MOST_STEPS  # each drawn step a ten-thousandth high
+    few = np.arange(5.0)
+    assert thinned(few, few)[0] is few
 
 
 def test_a_column_of_another_kind_is_refused() -> None:

@@ -62,7 +62,7 @@ def date_axis(ax: Axes, start: datetime, days: float, most: int = 6) -> None:
 
 def thinned(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """At most MOST_STEPS points of a step curve, evenly spaced along it, both ends kept (the
-    curve drawn through them is off by at most 1/MOST_STEPS of its height)."""
+    curve drawn through them is off by about 1/MOST_STEPS of its height at most)."""
     if x.size <= MOST_STEPS:
         return x, y
     keep = np.unique(np.linspace(0, x.size - 1, MOST_STEPS).round().astype(np.intp))

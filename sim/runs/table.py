@@ -97,10 +97,8 @@ class OutcomeTable(Sequence[Row]):
         return [(name, self._kinds[name], self._arrays[name]) for name in self.names]
 
     @classmethod
-    def concat(cls, tables: Sequence[OutcomeTable], release: bool = False) -> OutcomeTable:
-        """Tables with the same columns, one after another; with `release`, each column of
-        the tables is let go once joined, so the joined table is never held twice (the tables
-        are then left empty)."""
+    def concat(cls, tables: Sequence[OutcomeTable]) -> OutcomeTable:
+        """Tables with the same columns, one after another."""
         tables = [t for t in tables if len(t)] or list(tables[:1])
         if not tables:
             return cls([], [], [], 0)
@@ -119,14 +117,7 @@ class OutcomeTable(Sequence[Row]):
                 array = _array(kind, values)
             kinds.append(kind)
             arrays.append(array)
-            if release:
-                for t in tables:
-                    t._arrays[name] = np.empty(0, dtype=t._arrays[name].dtype)  # not a view
-        length = sum(len(t) for t in tables)
-        if release:
-            for t in tables:
-                t._length = 0
-        return cls(names, kinds, arrays, length)
+        return cls(names, kinds, arrays, sum(len(t) for t in tables))
 
     def column(self, name: str) -> list[Any]:
         """One column as Python values (None where a row has no value)."""
