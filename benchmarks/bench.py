@@ -3,7 +3,10 @@
 `make bench` runs this once: it prints a table and writes benchmarks/latest.json. The floor
 and the model are timed in this process (best of several repeats, so other load on the machine
 counts as little as possible); each size of run for memory is a real `sim run` in a child
-process, whose peak memory the operating system reports when it ends.
+process, whose peak memory the operating system reports when it ends. The long-run figures (a
+sweep's pool, a checkpoint's bytes, a million runs) are in scale.py beside this file; `python
+benchmarks/bench.py --million` also runs the million (about 15 minutes on 2 cores) instead of
+extrapolating it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ from typing import Any
 
 import numpy as np
 import simpy
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import scale
 
 import sim
 import sim.model.replication
@@ -173,7 +180,7 @@ def horizons(sc: Scenario, steady: bool = False) -> dict[str, Any]:
             "fit_max_relative_residual": round(float(residual.max()), 3)}
 
 
-def measure() -> dict[str, Any]:
+def measure(measure_million: bool = False) -> dict[str, Any]:
     load_at_start = [round(x, 2) for x in os.getloadavg()]
     sc = load(BASELINE)
     floor = floor_us_per_event()
@@ -185,6 +192,10 @@ def measure() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="peacesim-bench-") as tmp:
         sizes = [sim_run(n, "full", Path(tmp)) for n in (1_000, 10_000, 100_000)]
         sizes += [sim_run(n, "quantiles", Path(tmp)) for n in (10_000, 100_000)]
+        if measure_million:
+            sizes.append(sim_run(scale.MILLION, "quantiles", Path(tmp)))
+    pool = scale.sweep_overhead(sc, SEED)
+    stored = scale.checkpoint_bytes(sc, SEED)
     full = {s["runs"]: s for s in sizes if s["series"] == "full"}
     quantiles = {s["runs"]: s for s in sizes if s["series"] == "quantiles"}
     per_run = [s["ms_per_replication"] for s in full.values()]
@@ -216,13 +227,26 @@ def measure() -> dict[str, Any]:
         "kb_per_run_quantiles": round((quantiles[100_000]["peak_rss_mb"]
                                        - quantiles[10_000]["peak_rss_mb"]) * 1024 / 90_000, 2),
         "runs": sizes,
+        **scale.million(quantiles),
+        "checkpoint_bytes_per_run": stored["checkpoint_bytes_per_run"],
+        "checkpoint": stored,
+        "sweep_overhead": pool["sweep_overhead"],
+        "sweep": pool,
         "runs_cost_spread": round(max(per_run) / min(per_run), 3),
         "horizons": by_horizon,
         "horizons_steady": steady,
     }
     result["targets"] = {
         "model_to_floor_per_event <= 3": result["model_to_floor_per_event"] <= 3,
-        "speedup_2_workers >= 1.8": result["speedup_2_workers"] >= 1.8,
+        "speedup_2_workers >= 1.9": result["speedup_2_workers"] >= 1.9,
+        "a million runs with --series quantiles on 2 workers within 600 s":
+            result["million_runs_seconds"] <= 600,
+        "peak memory of a million runs with --series quantiles at most 500 MB":
+            result["peak_memory_million_mb"] <= 500,
+        "checkpoint of a quantiles run at most 0.2 KB a run":
+            result["checkpoint_bytes_per_run"] <= 200,
+        "20 points of 200 runs on one pool within 5% of one ensemble of 4,000":
+            result["sweep_overhead"] <= 0.05,
         "cost per replication within 15% for 1k/10k/100k runs": result["runs_cost_spread"] <= 1.15,
         "cost per replication-day at 90 and 180 days at most 15% above 30 days' "
         "(no super-linear growth; it is sub-linear)":
@@ -260,6 +284,12 @@ def table(r: dict[str, Any]) -> str:
         lines.append(f"{'  series ' + s['series']:22}{s['runs']:>9,}{s['ensemble_seconds']:>12.2f}"
                      f"{s['ms_per_replication']:>9.3f}{s['wall_seconds']:>9.2f}"
                      f"{s['peak_rss_mb']:>9.1f}")
+    lines += [] if "sweep" not in r else [  # figures an older latest.json does not have
+        f"{'a million runs, quantiles, 2 workers':46}{r['million_runs_seconds']:>10.0f} s, "
+        f"peak {r['peak_memory_million_mb']:.0f} MB ({r['million_measured_or_extrapolated']})",
+        f"{'checkpoint of a quantiles run':46}{r['checkpoint_bytes_per_run']:>10.1f} bytes/run",
+        f"{'20 x 200 runs on one pool vs 4,000 runs':46}{r['sweep']['seconds_points']:>7.2f} s / "
+        f"{r['sweep']['seconds_one_ensemble']:.2f} s  (overhead {r['sweep_overhead']:.1%})"]
     for h in (r["horizons"], r["horizons_steady"]):
         lines += ["", f"{'horizon, population ' + str(h['population']):34}{'ms/run':>9}"
                   f"{'events':>9}{'us/event':>10}{'per day vs 30':>15}"]
@@ -276,7 +306,7 @@ def table(r: dict[str, Any]) -> str:
 
 def main() -> None:
     began = time.perf_counter()
-    result = measure()
+    result = measure("--million" in sys.argv[1:])
     result["bench_seconds"] = round(time.perf_counter() - began, 1)
     result["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     OUT.write_text(json.dumps(result, indent=1) + "\n")

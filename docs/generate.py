@@ -31,8 +31,10 @@ DOCUMENTS = ("README.md", "exercises/*.md")
 BLOCK = re.compile(r"(<!-- generated: ([a-z0-9-]+) -->(\n?))(.*?)(<!-- /generated -->)", re.S)
 #: What the generated numbers depend on: the results of every shipped scenario (their hashes in
 #: tests/identity.json change with any change to the model's results), the inputs the commands
-#: read, and the generators. `make docs` stamps their digest into STAMP; a fast test compares.
-INPUTS = ("tests/identity.json", "scenarios/*", "data/*", "exercises/class/*.toml", "docs/*.py")
+#: read, the benchmark's last figures, and the generators. `make docs` stamps their digest into
+#: STAMP; a fast test compares.
+INPUTS = ("tests/identity.json", "scenarios/*", "data/*", "exercises/class/*.toml", "docs/*.py",
+          "benchmarks/latest.json")
 STAMP = "docs/generated.json"
 MARKER = re.compile(r"<!-- generated: ([a-z0-9-]+) -->")
 
@@ -50,6 +52,7 @@ class Block:
 
 def registry() -> dict[str, Block]:
     """Every key a document may mark, from the block modules beside this file."""
+    import blocks_bench
     import blocks_explore
     import blocks_forecast
     import blocks_model
@@ -61,8 +64,8 @@ def registry() -> dict[str, Block]:
     import blocks_ws56
 
     found: dict[str, Block] = {}
-    for module in (blocks_readme, blocks_forecast, blocks_model, blocks_ws12, blocks_ws34,
-                   blocks_ws56, blocks_sheets, blocks_explore, blocks_width):
+    for module in (blocks_readme, blocks_bench, blocks_forecast, blocks_model, blocks_ws12,
+                   blocks_ws34, blocks_ws56, blocks_sheets, blocks_explore, blocks_width):
         for key, (document, make) in module.BLOCKS.items():
             if key in found:
                 raise ValueError(f"key {key} is defined twice")

@@ -45,3 +45,27 @@ def test_the_timing_pieces_run_on_a_few_replications() -> None:
     assert 0 < loop < whole
     assert bench.events_per_replication(sc, 2) > 10
     assert bench.floor_us_per_event(1000) > 0
+
+
+def test_a_million_runs_is_extrapolated_along_the_two_sizes_or_taken_as_measured() -> None:
+    scale = _bench().scale
+    sizes = {10_000: {"wall_seconds": 20.0, "peak_rss_mb": 160.0},
+             100_000: {"wall_seconds": 150.0, "peak_rss_mb": 205.0}}
+    said = scale.million(sizes)
+    assert said["million_runs_seconds"] == 1500.0
+    assert said["peak_memory_million_mb"] == 655.0  # 0.5 KB a run from 10,000 to 100,000
+    assert said["million_measured_or_extrapolated"].startswith("extrapolated")
+    sizes[scale.MILLION] = {"wall_seconds": 1400.0, "peak_rss_mb": 640.0}
+    assert scale.million(sizes) == {"million_measured_or_extrapolated": "measured",
+                                    "million_runs_seconds": 1400.0,
+                                    "peak_memory_million_mb": 640.0}
+
+
+@pytest.mark.slow
+def test_the_long_run_pieces_run_on_a_few_replications() -> None:
+    scale = _bench().scale
+    sc = load(ROOT / "scenarios" / "baseline.toml").with_values({"horizon_days": 3})
+    pool = scale.sweep_overhead(sc, 1, points=3, runs=20, repeats=1)
+    assert pool["seconds_points"] > 0 and pool["sweep_overhead"] > -1
+    stored = scale.checkpoint_bytes(sc, 1, runs=120, chunk=50)
+    assert stored["chunks"] == 3 and 0 < stored["checkpoint_bytes_per_run"] < 2000

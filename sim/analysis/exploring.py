@@ -22,7 +22,7 @@ from sim.analysis import discover as discovering
 from sim.analysis import resumable
 from sim.analysis import sensitivity as gsa
 from sim.analysis.discover import Discovery
-from sim.runs.ensemble import Ensemble, chunks, run_ensemble
+from sim.runs.ensemble import Ensemble, Job, chunks, run_ensembles
 from sim.runs.folder import check_target, read, write_folder, write_outcomes, write_series
 from sim.runs.job import Progress, as_scenario, scenario_inputs, silent
 from sim.runs.outpaths import default_out
@@ -112,10 +112,10 @@ def run(scenario: Scenario | Path, method: str, params: Sequence[str] | None = N
         chunk = cp.info["chunk_size"]
     with resumable.guarded(cp, target, runs * len(x)) if cp and target else nullcontext():
         with progress(runs * len(points)) as tick:
-            ensembles = tuple(
-                run_ensemble(point, runs, seed, workers=workers, progress=tick, chunk_size=chunk,
-                             checkpoint=resumable.point(cp, i) if cp else None)
-                for i, (_, point) in enumerate(points))
+            ensembles = tuple(run_ensembles(
+                [Job(point, runs, seed, resumable.point(cp, i) if cp else None)
+                 for i, (_, point) in enumerate(points)],
+                workers=workers, progress=tick, chunk_size=chunk))
         result = _analyse(sc, method, p, x, seed, ensembles)
         if target is not None:
             _write(result, runs, target, {**about, "resumed": resumed}, figures, force, inputs)

@@ -16,7 +16,7 @@ import numpy as np
 from sim import outcomes
 from sim.analysis.measures import Measure, measures
 from sim.runs import stats
-from sim.runs.ensemble import Ensemble, run_ensemble
+from sim.runs.ensemble import Ensemble, Job, run_ensembles
 from sim.scenario import limits
 from sim.scenario.load import Scenario, ScenarioError
 from sim.text import csv_cell, printable
@@ -140,11 +140,12 @@ def run_sweep(scenario: Scenario, axes: Sequence[Axis],
               workers: int | None = None,
               progress: Callable[[int], None] | None = None,
               chunk_size: int | None = None) -> Sweep:
-    """Run every grid point (from `grid`) with one seed, so differences along it are paired;
-    `chunk_size` splits points of few runs among the workers (results are the same)."""
-    done = [Point(values, run_ensemble(sc, runs, seed, workers=workers, progress=progress,
-                                       chunk_size=chunk_size))
-            for values, sc in points]
+    """Run every grid point (from `grid`) with one seed, so differences along it are paired,
+    all on one pool; `chunk_size` splits points of few runs among the workers (results are
+    the same)."""
+    ensembles = run_ensembles([Job(sc, runs, seed) for _, sc in points], workers=workers,
+                              progress=progress, chunk_size=chunk_size)
+    done = [Point(values, ens) for (values, _), ens in zip(points, ensembles, strict=True)]
     return Sweep(scenario, tuple(axes), tuple(done))
 
 

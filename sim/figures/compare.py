@@ -23,6 +23,7 @@ from sim.figures.differences import (
 from sim.figures.spread import share_spread
 from sim.figures.standard import happened, not_shown, share_axis, survival_curve
 from sim.figures.style import FONT, OKABE_ITO, date_axis, save_figures, to_dates
+from sim.figures.style import ecdf as draw_ecdf
 from sim.runs.stats import present, proportion
 
 HATCHES = ["//", "\\\\", "xx", ".."]
@@ -111,7 +112,7 @@ def ecdf(ax: Axes, values: list[Any], scale: float = 1, **style: Any) -> int:
     x = present(values) * scale
     x = x[~np.isnan(x)]
     if x.size:
-        ax.ecdf(x, linewidth=2, **style)
+        draw_ecdf(ax, x, linewidth=2, **style)
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1))
     return int(x.size)

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import PercentFormatter
 
-from sim.figures.style import FONT, OKABE_ITO
+from sim.figures.style import FONT, OKABE_ITO, ecdf
 from sim.runs.ensemble import Ensemble
 from sim.runs.stats import present
 
@@ -38,7 +38,7 @@ def share_spread(ax: Axes, runs: list[tuple[str, Ensemble, dict[str, Any]]]) -> 
         return
     for (label, _, look), x in zip(runs, shares, strict=True):
         if x[~np.isnan(x)].size:
-            ax.ecdf(x[~np.isnan(x)], linewidth=2, label=label, **look)
+            ecdf(ax, x[~np.isnan(x)], linewidth=2, label=label, **look)
     threshold = p.end_states.exodus_share * 100
     left, right = padded(lo, hi)
     reached = float(np.mean(every >= threshold)) * 100 if every.size else 0.0
@@ -62,7 +62,7 @@ def _half_days(ax: Axes, runs: list[tuple[str, Ensemble, dict[str, Any]]],
         days = h[~np.isnan(h)]
         if days.size:
             n = f" ({days.size:,} of {h.size:,})" if days.size < h.size else ""
-            ax.ecdf(days, linewidth=2, label=label + n, **look)
+            ecdf(ax, days, linewidth=2, label=label + n, **look)
     ax.set_title(f"Every replication ends with {lo:.0f}–{hi:.0f}% gone by day "
                  f"{p.horizon_days:g}:\nhow soon did half leave?", fontsize=FONT)
     ax.set_xlabel("day half the population had left (days after the start)", fontsize=FONT)

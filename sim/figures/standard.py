@@ -25,6 +25,7 @@ from sim.figures.style import (
     STATE_COLOURS,
     date_axis,
     save_figures,
+    thinned,
     to_dates,
 )
 from sim.figures.timeline import agreements, timeline
@@ -134,12 +135,13 @@ def not_shown(ax: Axes, labels: list[str], runs: int) -> None:
 
 
 def survival_curve(times: list[Any], horizon: float) -> tuple[np.ndarray, np.ndarray]:
-    """Empirical survival with every missing time censored at the horizon (steps at events)."""
+    """Empirical survival with every missing time censored at the horizon (steps at events;
+    thinned to the steps a figure can show)."""
     n = len(times)
     events = np.sort(np.array([t for t in times if t is not None], dtype=float))
     days = np.concatenate([[0.0], events, [horizon]])
     alive = 1 - np.concatenate([[0], np.arange(1, events.size + 1), [events.size]]) / max(n, 1)
-    return days, alive
+    return thinned(days, alive)
 
 
 def tension_trust(ens: Ensemble) -> Figure:

@@ -18,6 +18,9 @@ OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green":
              "purple": "#CC79A7", "grey": "#999999"}
 STATE_COLOURS = {"renewed_war": OKABE_ITO["vermillion"], "exodus": OKABE_ITO["orange"],
                  "reintegration": OKABE_ITO["green"], "unresolved": OKABE_ITO["grey"]}
+#: Points a step curve (an ECDF, a survival curve) is drawn with at most: a figure is a few
+#: thousand pixels wide, so a million steps look as these do, but take hundreds of MB to draw.
+MOST_STEPS = 10_000
 SIZE = (10, 4.5)
 FONT = 11
 DPI = 110
@@ -55,3 +58,21 @@ def date_axis(ax: Axes, start: datetime, days: float, most: int = 6) -> None:
         ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
     years = sorted({start.year, (start + timedelta(days=days)).year})
     ax.set_xlabel(f"date in {'–'.join(map(str, years))} ({start.tzname()})", fontsize=FONT)
+
+
+def thinned(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """At most MOST_STEPS points of a step curve, evenly spaced along it, both ends kept (the
+    curve drawn through them is off by about 1/MOST_STEPS of its height at most)."""
+    if x.size <= MOST_STEPS:
+        return x, y
+    keep = np.unique(np.linspace(0, x.size - 1, MOST_STEPS).round().astype(np.intp))
+    return x[keep], y[keep]
+
+
+def ecdf(ax: Axes, x: np.ndarray, **style: Any) -> None:
+    """`ax.ecdf`, its steps thinned for a large sample (values present only)."""
+    if x.size <= MOST_STEPS:
+        ax.ecdf(x, **style)
+        return
+    xs, ys = thinned(np.sort(x), np.arange(1, x.size + 1) / x.size)
+    ax.step(np.concatenate([xs[:1], xs]), np.concatenate([[0.0], ys]), where="post", **style)

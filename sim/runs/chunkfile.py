@@ -1,8 +1,10 @@
 """One checkpoint chunk on disk: an .npz that says what it holds, and the journal of checksums.
 
-A chunk file carries its own description (format, seed, replication range, scenario hash) and
-its sha256 is appended to `journal.jsonl` once the file is in place, so a resumed run can tell
-a whole chunk of this run from a truncated one, or from one copied from elsewhere."""
+A chunk file carries its own description (format, seed, replication range, scenario hash,
+series mode) and its sha256 is appended to `journal.jsonl` once the file is in place, so a
+resumed run can tell a whole chunk of this run from a truncated one, or from one copied from
+elsewhere. It holds the outcomes as typed columns (`row.<i>`; text columns as JSON) and either
+every series (`data.<name>`, full) or their packed histograms (quantiles: about a tenth)."""
 
 from __future__ import annotations
 
@@ -16,10 +18,12 @@ from typing import Any
 
 import numpy as np
 
+from sim.outcomes import SERIES
+from sim.runs.quantiles import Histograms
 from sim.runs.table import OutcomeTable
 
 #: The layout of a chunk file; a chunk of another format is run again.
-FORMAT = 2
+FORMAT = 3
 JOURNAL = "journal.jsonl"
 Chunk = tuple[OutcomeTable, dict[str, np.ndarray]]
 
@@ -35,11 +39,17 @@ def name(start: int, count: int) -> str:
 def write(folder: Path, start: int, count: int, chunk: Chunk, about: dict[str, Any]) -> None:
     """Save a chunk under a temporary name, rename it, then journal its checksum (each step
     synced), so that a kill at any moment leaves the chunk whole and journaled, or absent."""
-    rows, series = chunk
+    rows, payload = chunk
     meta = {"format": FORMAT, "start": start, "count": count, **about}
+    columns, arrays = [], {}
+    for i, (column, kind, array) in enumerate(rows.arrays()):
+        columns.append([column, kind, array.tolist() if kind == "object" else None])
+        if kind != "object":
+            arrays[f"row.{i}"] = array
     buf = io.BytesIO()
     np.savez_compressed(buf, allow_pickle=False, **_bytes("meta_json", meta),
-                        **_bytes("rows_json", list(rows)), **series)
+                        **_bytes("columns_json", columns), **arrays,
+                        **{f"data.{k}": v for k, v in payload.items()})
     data = buf.getvalue()
     path = folder / "chunks" / name(start, count)
     tmp, where = path.with_name(f".{path.stem}.tmp.npz"), path
@@ -117,15 +127,39 @@ def read(path: Path, start: int, count: int, identity: dict[str, Any],
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             meta = json.loads(npz["meta_json"].tobytes().decode())
-            rows = OutcomeTable.from_rows(json.loads(npz["rows_json"].tobytes().decode()))
-            series = {k: npz[k] for k in npz.files if not k.endswith("_json")}
+            wanted = {"format": FORMAT, "start": start, "count": count, **identity}
+            wrong = [k for k, v in wanted.items()
+                     if not isinstance(meta, dict) or meta.get(k) != v]
+            if wrong:
+                raise Mismatch(f"it says another {', '.join(wrong)}")
+            rows = _table(json.loads(npz["columns_json"].tobytes().decode()), npz)
+            series = {k[5:]: npz[k] for k in npz.files if k.startswith("data.")}
     except (ValueError, KeyError, TypeError, OSError, EOFError, zipfile.BadZipFile):
         raise Mismatch("unreadable") from None
-    wanted = {"format": FORMAT, "start": start, "count": count, **identity}
-    wrong = [k for k, v in wanted.items() if not isinstance(meta, dict) or meta.get(k) != v]
-    if wrong:
-        raise Mismatch(f"it says another {', '.join(wrong)}")
-    if (rows.column("replication") != list(range(start, start + count))
-            or any(a.shape[:1] != (count,) for a in series.values())):
+    if rows.column("replication") != list(range(start, start + count)) or not _fits(
+            series, count, identity.get("series")):
         raise Mismatch("its content is not that of its replications")
     return rows, series
+
+
+def _table(columns: list[list[Any]], npz: Any) -> OutcomeTable:
+    """The outcome table from the columns' names, kinds and (text columns) values."""
+    arrays = []
+    for i, (column, kind, values) in enumerate(columns):
+        if kind == "object":
+            array = np.empty(len(values), dtype=object)
+            array[:] = values
+        else:
+            array = npz[f"row.{i}"]
+        arrays.append((column, kind, array))
+    return OutcomeTable.from_arrays(arrays)
+
+
+def _fits(data: dict[str, np.ndarray], count: int, mode: str | None) -> bool:
+    """Series of `count` replications, or (quantiles) histograms that count `count` runs."""
+    if mode != "quantiles":
+        return all(a.shape[:1] == (count,) for a in data.values())
+    try:
+        return Histograms.unpack(SERIES, data).runs == count
+    except (ValueError, KeyError, IndexError, TypeError):
+        return False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,8 +13,9 @@ import numpy as np
 from sim.model.replication import run_replication
 from sim.outcomes import SERIES
 from sim.runs import executors
+from sim.runs.collect import Collector, chunk_data
 from sim.runs.executors import EXECUTORS
-from sim.runs.quantiles import LEVELS, Histograms
+from sim.runs.quantiles import LEVELS
 from sim.runs.table import OutcomeTable
 from sim.scenario.load import Scenario
 from sim.scenario.workload import chunks, record_times
@@ -99,19 +100,30 @@ class Ensemble:
                             self.quantiles, self.levels)
 
 
-def run_chunk(scenario: Scenario, seed: int, start: int,
-              count: int) -> tuple[OutcomeTable, dict[str, np.ndarray]]:
-    """Replications start .. start+count-1; each rebuilds its own streams from (seed, index)."""
+def run_chunk(scenario: Scenario, seed: int, start: int, count: int,
+              series: str = "full") -> tuple[OutcomeTable, dict[str, np.ndarray]]:
+    """Replications start .. start+count-1; each rebuilds its own streams from (seed, index).
+    With `series="quantiles"` the chunk gives its series' histograms, packed, instead."""
     times = record_times(scenario.params)
     rows: list[dict[str, Any]] = []
-    series = {name: np.empty((count, times.size), dtype=np.float32) for name in SERIES}
+    arrays = {name: np.empty((count, times.size), dtype=np.float32) for name in SERIES}
     for i in range(count):
         rep = run_replication(scenario, start + i, seed)
         rows.append({"replication": start + i, **rep.outcomes,
                      **{f"param.{k}": v for k, v in rep.parameters.items()}})
         for name in SERIES:
-            series[name][i] = rep.series[name]
-    return OutcomeTable.from_rows(rows), series
+            arrays[name][i] = rep.series[name]
+    return OutcomeTable.from_rows(rows), chunk_data(arrays, series)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One ensemble of a batch that shares a pool: its scenario, runs, seed and checkpoint."""
+
+    scenario: Scenario
+    runs: int
+    seed: int
+    checkpoint: Checkpoint | None = None
 
 
 def run_ensemble(scenario: Scenario, runs: int, seed: int, executor: str = "local",
@@ -124,69 +136,66 @@ def run_ensemble(scenario: Scenario, runs: int, seed: int, executor: str = "loca
     With a checkpoint, chunks saved there (and matching its journal) are read instead of run,
     and each chunk is saved as soon as it is done. `series="quantiles"` keeps memory flat as
     runs grow."""
-    if runs < 1:
+    return run_ensembles([Job(scenario, runs, seed, checkpoint)], executor, workers, progress,
+                         series=series, chunk_size=chunk_size, scheduler=scheduler)[0]
+
+
+def run_ensembles(jobs: Sequence[Job], executor: str = "local", workers: int | None = None,
+                  progress: Callable[[int], None] | None = None, *, series: str = "full",
+                  chunk_size: int | None = None, scheduler: str | None = None
+                  ) -> list[Ensemble]:
+    """Several ensembles on one pool (started once, kept busy from the first chunk to the
+    last); each is the ensemble `run_ensemble` would give alone."""
+    if any(job.runs < 1 for job in jobs):
         raise ValueError("runs must be at least 1")
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
     if series not in SERIES_MODES:
         raise ValueError(f"unknown series mode {series!r}; choose one of {', '.join(SERIES_MODES)}")
     workers = workers or os.cpu_count() or 1
-    pieces = chunks(runs, workers, chunk_size)
-    collect = _Collector(scenario, seed, runs, series)
-    saved: set[tuple[int, int]] = set()
-    identity = {"seed": seed, "scenario_sha256": scenario.digest()} if checkpoint else {}
-    if checkpoint:
-        for (start, count), chunk in checkpoint.restore(pieces, identity):
-            collect.add(start, *chunk)
-            saved.add((start, count))
-            if progress:
-                progress(count)
-    todo = [piece for piece in pieces if piece not in saved]
-    for (start, count), (rows, arrays) in _execute(executor, scenario, seed, todo, workers,
-                                                   scheduler):
-        if checkpoint:
-            checkpoint.save(start, count, rows, arrays, {**identity, "series": series})
-        collect.add(start, rows, arrays)
+    collectors = [Collector(record_times(job.scenario.params).size, job.runs, series)
+                  for job in jobs]
+    identities = [{"seed": job.seed, "scenario_sha256": job.scenario.digest(), "series": series}
+                  if job.checkpoint else {} for job in jobs]
+    tasks: list[tuple[int, executors.Task]] = []
+    for i, job in enumerate(jobs):
+        pieces = chunks(job.runs, workers, chunk_size, series)
+        saved: set[tuple[int, int]] = set()
+        if job.checkpoint:
+            for (start, count), chunk in job.checkpoint.restore(pieces, identities[i]):
+                collectors[i].add(start, *chunk)
+                saved.add((start, count))
+                if progress:
+                    progress(count)
+        tasks += [(i, (job.scenario, job.seed, start, count, series))
+                  for start, count in pieces if (start, count) not in saved]
+    for k, (rows, data) in _execute(executor, [task for _, task in tasks], workers, scheduler):
+        i, (_, _, start, count, _) = tasks[k]
+        cp = jobs[i].checkpoint
+        if cp:
+            cp.save(start, count, rows, data, identities[i])
+        collectors[i].add(start, rows, data)
         if progress:
             progress(count)
-    return collect.ensemble()
+    return [_ensemble(job, collect) for job, collect in zip(jobs, collectors, strict=True)]
 
 
-def _execute(executor: str, scenario: Scenario, seed: int, pieces: list[tuple[int, int]],
-             workers: int, scheduler: str | None) -> Iterator[tuple[tuple[int, int], Any]]:
-    if not pieces:
+def _execute(executor: str, tasks: list[executors.Task], workers: int,
+             scheduler: str | None) -> Iterator[tuple[int, executors.Chunk]]:
+    if not tasks:
         return iter(())
     if executor == "dask":
-        return executors.dask(run_chunk, scenario, seed, pieces, workers, scheduler)
-    if executor == "serial" or workers == 1 or len(pieces) == 1:
-        return executors.serial(run_chunk, scenario, seed, pieces)
-    return executors.local(run_chunk, scenario, seed, pieces, workers)
+        return executors.dask(run_chunk, tasks, workers, scheduler)
+    if executor == "serial" or workers == 1 or len(tasks) == 1:
+        return executors.serial(run_chunk, tasks)
+    return executors.local(run_chunk, tasks, workers)
 
 
-class _Collector:
-    """Chunks arriving in any order, put in replication order (or counted, for quantiles)."""
-
-    def __init__(self, scenario: Scenario, seed: int, runs: int, mode: str) -> None:
-        self.scenario, self.seed, self.runs = scenario, seed, runs
-        self.times = record_times(scenario.params)
-        self.rows: dict[int, OutcomeTable] = {}
-        self.histograms = Histograms(SERIES, self.times.size) if mode == "quantiles" else None
-        self.series = {} if self.histograms else {
-            name: np.empty((runs, self.times.size), dtype=np.float32) for name in SERIES}
-
-    def add(self, start: int, rows: OutcomeTable, series: dict[str, np.ndarray]) -> None:
-        self.rows[start] = rows
-        if self.histograms:
-            self.histograms.add(series)
-        else:
-            for name in SERIES:
-                self.series[name][start:start + len(rows)] = series[name]
-
-    def ensemble(self) -> Ensemble:
-        rows = OutcomeTable.concat([self.rows[start] for start in sorted(self.rows)])
-        if len(rows) != self.runs:
-            raise RuntimeError(f"collected {len(rows)} replications of {self.runs}")
-        if self.histograms:
-            return Ensemble(self.scenario, self.seed, self.times, rows, QuantilesOnly(),
-                            self.histograms.quantiles(LEVELS), LEVELS)
-        return Ensemble(self.scenario, self.seed, self.times, rows, self.series)
+def _ensemble(job: Job, collect: Collector) -> Ensemble:
+    times = record_times(job.scenario.params)
+    rows = collect.table()
+    if collect.histograms:
+        quantiles = collect.histograms.quantiles(LEVELS)
+        collect.histograms = None
+        return Ensemble(job.scenario, job.seed, times, rows, QuantilesOnly(), quantiles, LEVELS)
+    return Ensemble(job.scenario, job.seed, times, rows, collect.series)

@@ -1,7 +1,9 @@
 """Where chunks of replications run: in this process, on a local process pool, or on Dask.
 
-Each executor yields `((start, count), (rows, series))` as chunks finish, in any order; a chunk
-rebuilds its random streams from (seed, replication), so where it ran never changes its result.
+A task is one chunk of one ensemble, `(scenario, seed, start, count, series)`; the tasks of
+several ensembles (the points of a sweep) share one pool. Each executor yields `(i, chunk)` as
+tasks finish, in any order, `i` the task's place in the list; a chunk rebuilds its random
+streams from (seed, replication), so where it ran never changes its result.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ if TYPE_CHECKING:
     from sim.runs.table import OutcomeTable
 
 EXECUTORS = ("serial", "local", "dask")
-Piece = tuple[int, int]
+Task = tuple[Scenario, int, int, int, str]
 Chunk = tuple["OutcomeTable", dict[str, Any]]
-Runner = Callable[[Scenario, int, int, int], Chunk]
+Runner = Callable[[Scenario, int, int, int, str], Chunk]
 #: How often a worker checks that its parent is alive.
 WATCH_SECONDS = 0.25
 
@@ -49,10 +51,9 @@ def address(value: str | None) -> str | None:
     return value
 
 
-def serial(run: Runner, scenario: Scenario, seed: int,
-           pieces: list[Piece]) -> Iterator[tuple[Piece, Chunk]]:
-    for start, count in pieces:
-        yield (start, count), run(scenario, seed, start, count)
+def serial(run: Runner, tasks: list[Task]) -> Iterator[tuple[int, Chunk]]:
+    for i, task in enumerate(tasks):
+        yield i, run(*task)
 
 
 def _worker_start(parent: int) -> None:
@@ -95,17 +96,16 @@ def _ctrl_c_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def local(run: Runner, scenario: Scenario, seed: int, pieces: list[Piece],
-          workers: int) -> Iterator[tuple[Piece, Chunk]]:
+def local(run: Runner, tasks: list[Task], workers: int) -> Iterator[tuple[int, Chunk]]:
     """A pool of `workers` processes, at most two chunks queued per worker."""
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start,
                                initargs=(os.getpid(),))
-    todo = iter(pieces)
-    running: dict[Future[Chunk], Piece] = {}
+    todo = iter(enumerate(tasks))
+    running: dict[Future[Chunk], int] = {}
     try:
         while True:
-            while len(running) < 2 * workers and (piece := next(todo, None)) is not None:
-                running[pool.submit(run, scenario, seed, *piece)] = piece
+            while len(running) < 2 * workers and (next_task := next(todo, None)) is not None:
+                running[pool.submit(run, *next_task[1])] = next_task[0]
             if not running:
                 return
             done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -123,8 +123,8 @@ def local(run: Runner, scenario: Scenario, seed: int, pieces: list[Piece],
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def dask(run: Runner, scenario: Scenario, seed: int, pieces: list[Piece], workers: int,
-         scheduler: str | None) -> Iterator[tuple[Piece, Chunk]]:
+def dask(run: Runner, tasks: list[Task], workers: int,
+         scheduler: str | None) -> Iterator[tuple[int, Chunk]]:
     """A Dask cluster: the scheduler at `scheduler`, or a LocalCluster of `workers` processes."""
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -147,9 +147,12 @@ def dask(run: Runner, scenario: Scenario, seed: int, pieces: list[Piece], worker
             cluster.close()
         raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
     try:
-        shared = client.scatter(scenario, broadcast=True)
-        futures = {client.submit(run, shared, seed, start, count, pure=False): (start, count)
-                   for start, count in pieces}
+        shared: dict[int, Any] = {}  # each scenario sent to the workers once
+        for sc, *_ in tasks:
+            if id(sc) not in shared:
+                shared[id(sc)] = client.scatter(sc, broadcast=True)
+        futures = {client.submit(run, shared[id(sc)], *rest, pure=False): i
+                   for i, (sc, *rest) in enumerate(tasks)}
         for future in as_completed(futures):
             try:
                 chunk = future.result()

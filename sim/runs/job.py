@@ -110,7 +110,7 @@ def run(scenario: Scenario | Path | None, runs: int | None, seed: int | None, *,
     assert isinstance(out, Path)
     inputs = scenario_inputs(sc)
     results.check_target(out, force, inputs)
-    chunk_size = chunks(runs, workers or os.cpu_count() or 1, chunk_size)[0][1]
+    chunk_size = chunks(runs, workers or os.cpu_count() or 1, chunk_size, series)[0][1]
     if cp is None:
         try:
             cp = checkpoint.create(out, {"scenario": sc.name, "scenario_sha256": sc.digest(),

@@ -6,7 +6,10 @@ width instead of every replication's value. Shares (tension, trust, hunger) use 
 value would not fit, so small counts stay exact. A quantile is read off the histogram with the
 same interpolation as `numpy.quantile` ("linear"); it is within one bin width of the exact one,
 and exact at the minimum and maximum (kept apart).
-Adding chunks in any order gives the same counts, hence the same quantiles on any executor."""
+Adding chunks in any order gives the same counts, hence the same quantiles on any executor; a
+chunk's histograms travel and wait on disk packed (`pack`: the bins that are not empty), and
+histograms of separate chunks merge (`merge`) into the counts that adding the chunks one after
+another would have made."""
 
 from __future__ import annotations
 
@@ -43,6 +46,53 @@ class Histograms:
             np.minimum(self.low[name], values.min(axis=0), out=self.low[name])
             np.maximum(self.high[name], values.max(axis=0), out=self.high[name])
         self.runs += len(next(iter(series.values())))
+
+    def merge(self, other: Histograms) -> None:
+        """Add the counts of other chunks (the same series and times), kept at either width."""
+        for name, counts in self.counts.items():
+            while self.width[name] < other.width[name]:
+                self._coarsen(name)
+            while other.width[name] < self.width[name]:
+                other._coarsen(name)
+            counts += other.counts[name]
+            np.minimum(self.low[name], other.low[name], out=self.low[name])
+            np.maximum(self.high[name], other.high[name], out=self.high[name])
+        self.runs += other.runs
+
+    def pack(self) -> dict[str, np.ndarray]:
+        """The counts as arrays a file or a pipe carries cheaply: per series the gaps between
+        bins that are not empty (in the flattened times x bins grid) and their counts, in the
+        narrowest unsigned type that holds them, with the bin width and the extremes."""
+        out = {"runs": np.array([self.runs], dtype=np.int64)}
+        for name, counts in self.counts.items():
+            flat = counts.ravel()
+            cells = np.flatnonzero(flat)
+            out[f"{name}.gaps"] = _narrow(np.diff(cells, prepend=0))
+            out[f"{name}.counts"] = _narrow(flat[cells])
+            out[f"{name}.width"] = np.array([self.width[name]])
+            out[f"{name}.low"], out[f"{name}.high"] = self.low[name], self.high[name]
+        return out
+
+    @classmethod
+    def unpack(cls, names: Iterable[str], packed: Mapping[str, np.ndarray]) -> Histograms:
+        """Histograms back from `pack`; a wrong shape or count raises ValueError."""
+        names = list(names)
+        times = len(packed[f"{names[0]}.low"]) if names else 0
+        out = cls(names, times)
+        out.runs = int(packed["runs"][0])
+        for name, counts in out.counts.items():
+            cells = np.cumsum(packed[f"{name}.gaps"], dtype=np.int64)
+            if cells.size and (cells[-1] >= counts.size or np.any(np.diff(cells) <= 0)):
+                raise ValueError(f"histogram of {name}: bins out of place")
+            counts.ravel()[cells] = packed[f"{name}.counts"]
+            if np.any(counts.sum(axis=1) != out.runs):
+                raise ValueError(f"histogram of {name}: counts do not add up to the runs")
+            out.width[name] = float(packed[f"{name}.width"][0])
+            out.low[name] = np.array(packed[f"{name}.low"], dtype=float)
+            out.high[name] = np.array(packed[f"{name}.high"], dtype=float)
+            if out.low[name].shape != (times,) or out.high[name].shape != (times,):
+                raise ValueError(f"histogram of {name}: extremes of another length")
+        return out
 
     def _coarsen(self, name: str) -> None:
         """Double the bin width of a count series: bins 2k and 2k+1 become bin k (as if counted
@@ -85,3 +135,10 @@ class Histograms:
         # a bin of counts holds `width` whole numbers, b * width to b * width + width - 1
         value = (b + rank) * width if name in SHARES else b * width + (width - 1) * rank
         return np.clip(value, self.low[name], self.high[name])
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """Non-negative whole numbers in the smallest unsigned type that holds them all."""
+    top = int(values.max(initial=0))
+    kind = np.uint16 if top < 2**16 else np.uint32 if top < 2**32 else np.uint64
+    return values.astype(kind)

@@ -82,6 +82,21 @@ class OutcomeTable(Sequence[Row]):
         return cls(names, kinds, arrays, length)
 
     @classmethod
+    def from_arrays(cls, columns: Sequence[tuple[str, str, np.ndarray]]) -> OutcomeTable:
+        """Columns as `arrays` gives them; a kind or length that does not fit raises ValueError."""
+        dtypes = {"bool": np.bool_, "int": np.int64, "float": np.float64, "object": np.object_}
+        length = len(columns[0][2]) if columns else 0
+        for name, kind, array in columns:
+            if kind not in dtypes or array.dtype != dtypes[kind] or array.shape != (length,):
+                raise ValueError(f"column {name!r} is not a {kind} column of {length} values")
+        return cls([c[0] for c in columns], [c[1] for c in columns], [c[2] for c in columns],
+                   length)
+
+    def arrays(self) -> list[tuple[str, str, np.ndarray]]:
+        """(name, kind, array) of each column, the table's own arrays (not to be changed)."""
+        return [(name, self._kinds[name], self._arrays[name]) for name in self.names]
+
+    @classmethod
     def concat(cls, tables: Sequence[OutcomeTable]) -> OutcomeTable:
         """Tables with the same columns, one after another."""
         tables = [t for t in tables if len(t)] or list(tables[:1])
@@ -109,6 +124,13 @@ class OutcomeTable(Sequence[Row]):
         if name not in self._arrays:
             return [None] * self._length
         return _values(self._kinds[name], self._arrays[name])
+
+    def numbers(self, name: str) -> np.ndarray | None:
+        """One column as the table's own numpy array (bool, int, or float with NaN where a row
+        has no value; not to be changed), or None for a column of other values."""
+        if self._kinds.get(name) in ("bool", "int", "float"):
+            return self._arrays[name]
+        return None
 
     def __len__(self) -> int:
         return self._length
@@ -151,3 +173,57 @@ class OutcomeTable(Sequence[Row]):
 
     def __repr__(self) -> str:
         return f"OutcomeTable({self._length} rows, columns {', '.join(self.names)})"
+
+
+class Filling:
+    """An outcome table of known length filled chunk by chunk, in any order: each chunk's
+    columns are copied into the table's own arrays at once, so no chunk is kept and the table
+    is never held twice (joining a million rows' chunks at the end would hold both). A column
+    whose kind differs between chunks is kept as Python values and typed at the end, as
+    `concat` types it."""
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+        self.names: tuple[str, ...] | None = None
+        self.kinds: dict[str, str] = {}
+        self.arrays: dict[str, np.ndarray] = {}
+        self.mixed: dict[str, dict[int, list[Any]]] = {}
+        self.spans: list[tuple[int, int]] = []
+
+    def put(self, start: int, table: OutcomeTable) -> None:
+        """The rows of `table` at `start` .. start + len(table) - 1."""
+        if self.names is None:
+            self.names = table.names
+            self.kinds = dict(table._kinds)
+            self.arrays = {n: np.empty(self.length, dtype=table._arrays[n].dtype)
+                           for n in table.names}
+        if table.names != self.names:
+            raise ValueError("outcome tables with different columns cannot be joined")
+        end = start + len(table)
+        for name, kind, array in table.arrays():
+            if name not in self.mixed and kind != self.kinds[name]:
+                held = self.arrays.pop(name)
+                self.mixed[name] = {s: _values(self.kinds[name], held[s:s + n])
+                                    for s, n in self.spans}
+            if name in self.mixed:
+                self.mixed[name][start] = _values(kind, array)
+            else:
+                self.arrays[name][start:end] = array
+        self.spans.append((start, len(table)))
+
+    def table(self) -> OutcomeTable:
+        """The filled table; every row must have been put exactly once."""
+        covered = sorted(self.spans)
+        if sum(n for _, n in covered) != self.length or any(
+                s != sum(n for _, n in covered[:i]) for i, (s, _) in enumerate(covered)):
+            raise RuntimeError(f"the chunks put do not fill {self.length} rows")
+        kinds, arrays = [], []
+        for name in self.names or ():
+            if name in self.mixed:
+                values = [v for s in sorted(self.mixed[name]) for v in self.mixed[name][s]]
+                kinds.append(_kind(values))
+                arrays.append(_array(kinds[-1], values))
+            else:
+                kinds.append(self.kinds[name])
+                arrays.append(self.arrays[name])
+        return OutcomeTable(self.names or (), kinds, arrays, self.length)

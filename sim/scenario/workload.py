@@ -108,17 +108,20 @@ def estimate(ensembles: Sequence[tuple[Scenario, int]], series: str = "full",
         per_run = sum(events_per_replication(sc.params).values())
         points = record_times(sc.params).size
         columns = 1 + len(OUTCOMES) + len(sc.distributions)
-        chunk = chunk_size or chunks(min(runs, 4000 * workers), workers)[0][1]
+        chunk = chunk_size or chunks(min(runs, 40_000 * workers), workers, series=series)[0][1]
         events += runs * per_run
-        # chunk tables and their concatenation coexist; summaries turn one column into Python
-        table = runs * (16.0 * columns + 32)
+        # the table (chunks' columns let go as they are joined); summaries turn one column
+        # into Python values
+        table = runs * (8.0 * columns + 40)
         if series == "quantiles":
             table += (SERIES_COUNT + 2.0) * points * BINS * 8
         else:  # float32 series, and one series' quantiles in float64 when drawn
             table += runs * points * (SERIES_COUNT * 4.0 + 8)
         held.append(table)
         running = max(running, workers * REPLICATIONS_HELD * per_run * EVENT_BYTES)
-        flight = max(flight, 2.0 * (workers + 1) * min(chunk, runs) * points * SERIES_COUNT * 4)
+        # full: chunks' series queued and received; quantiles: each worker's chunk being counted
+        queued = workers if series == "quantiles" else 2.0 * (workers + 1)
+        flight = max(flight, queued * min(chunk, runs) * points * SERIES_COUNT * 4)
     kept = len(held) if kept is None else kept
     return Estimate(events, {
         "the program": float(PROGRAM_BYTES),
@@ -216,9 +219,16 @@ def _size(n: float) -> str:
     return f"{n / 2**10:,.0f} KiB"
 
 
-def chunks(runs: int, workers: int, size: int | None = None) -> list[tuple[int, int]]:
-    """(start, count) pieces: by default 50 to 1,000 replications, about four per worker."""
-    size = size or max(50, min(1000, math.ceil(runs / (4 * workers))))
+#: The largest default chunk: a chunk of histograms (quantiles) is about as large on disk for
+#: 10,000 replications as for 1,000, so larger chunks keep a long run's checkpoint small.
+LARGEST_CHUNK = {"full": 1000, "quantiles": 10_000}
+
+
+def chunks(runs: int, workers: int, size: int | None = None,
+           series: str = "full") -> list[tuple[int, int]]:
+    """(start, count) pieces: by default 50 to 1,000 replications (10,000 when only the
+    quantiles of the series are kept), about four per worker."""
+    size = size or max(50, min(LARGEST_CHUNK.get(series, 1000), math.ceil(runs / (4 * workers))))
     return [(s, min(size, runs - s)) for s in range(0, runs, size)]
 
 
