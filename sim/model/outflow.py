@@ -1,8 +1,8 @@
-"""Population outflow: households decide to leave, then queue for the one exit corridor."""
+"""Population outflow: households decide to leave, then queue for the one exit corridor (which
+serves its queue in closed form: sim/model/fluid.py)."""
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Generator as Process
 
@@ -68,59 +68,3 @@ def everyone_at_once(env: simpy.Environment, world: World) -> Process[simpy.Even
     world.advance(env.now)
     if world.residents > world.stayers:
         world.join_queue(world.residents - world.stayers)
-
-
-#: The shortest slice of crossing time: far above the clock's rounding at any horizon.
-MIN_SLICE_DAYS = 1e-9
-
-
-def corridor(env: simpy.Environment, world: World) -> Process[simpy.Event, object, None]:
-    """First come, first served, at most `corridor_capacity_per_hour` people an hour.
-
-    People cross in slices of at most an hour; a slice ends early when the corridor closes or
-    its capacity changes (the change interrupts it), and capacity left over as a fraction of a
-    person carries on. This is the hot path of a replication (most of its events): waits are
-    plain events, not AnyOf conditions, and the interrupting callback stays attached to the
-    current `corridor_changed` event from one slice to the next."""
-    me = env.active_process
-    assert me is not None  # this generator runs as a process
-
-    def cut(_: simpy.Event) -> None:
-        me.interrupt("the corridor changed")
-
-    carry = 0.0
-    armed: simpy.Event | None = None  # the change event `cut` is attached to
-    while True:
-        changed = world.corridor_changed
-        if not world.corridor_open or world.corridor_capacity_per_hour <= 0:
-            if armed is changed:
-                changed.callbacks.remove(cut)  # type: ignore[union-attr]
-            armed = None
-            # a change that fired in the instant people joined interrupts here: look again
-            with contextlib.suppress(simpy.Interrupt):
-                yield changed
-            continue
-        if armed is not changed:
-            changed.callbacks.append(cut)  # type: ignore[union-attr]
-            armed = changed
-        waiting = world.waiting
-        capacity = world.corridor_capacity_per_hour
-        began = env.now
-        try:
-            if not waiting:
-                yield world.people_joined
-                continue
-            # at least 1e-9 days, so the clock always moves on, even at huge capacities
-            yield Timeout(env, max(MIN_SLICE_DAYS, min(1.0, (waiting - carry) / capacity) / 24))
-        except simpy.Interrupt:
-            if not waiting:
-                continue
-        waiting = world.waiting  # people may have joined during the slice
-        allowed = capacity * (env.now - began) * 24 + carry
-        people = int(allowed + 1e-6)  # a millionth of a person is rounding
-        if people < waiting:
-            carry = min(1.0, allowed - people)
-        else:
-            people, carry = waiting, 0.0
-        if people:
-            world.cross(people)

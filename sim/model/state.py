@@ -67,11 +67,16 @@ class Relaxation:
             t, g0 = corner, g1
         return tension
 
-    def series(self, at: Any, dt: np.ndarray) -> dict[str, np.ndarray]:
+    def series(self, at: Any, dt: np.ndarray, inside: np.ndarray | None = None,
+               inside_now: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """Tension, trust and hunger `dt` days after snapshots `at` (columns by name), as
         `World.advance` would bring them: the piecewise solution where hunger moves, the same
-        arithmetic in arrays where the target is constant (most rows)."""
-        inside, supplies = at.residents + at.waiting, at.supplies_person_days
+        arithmetic in arrays where the target is constant (most rows). `inside` is the mean
+        number inside since the snapshot, `inside_now` the number at the end (both by default
+        the snapshot's: nobody crossed meanwhile)."""
+        if inside is None:
+            inside = at.residents + at.waiting
+        supplies = at.supplies_person_days
         war = at.at_war > 0
         stock = np.maximum(0.0, supplies - inside * dt)
         target = np.where(war, 1.0, np.minimum(1.0, self.baseline + self.weight * self._hunger(
@@ -84,7 +89,7 @@ class Relaxation:
         return {"tension": tension,
                 "trust": at.trust_anchor + (at.trust - at.trust_anchor) * np.exp(
                     -dt * self.trust_rate),
-                "hunger": self._hunger(stock, inside)}
+                "hunger": self._hunger(stock, inside if inside_now is None else inside_now)}
 
     def _hunger(self, supplies: np.ndarray, inside: np.ndarray) -> np.ndarray:
         days = np.divide(np.maximum(0.0, supplies), inside, out=np.full_like(supplies, np.inf),
