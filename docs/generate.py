@@ -50,6 +50,7 @@ class Block:
 
 def registry() -> dict[str, Block]:
     """Every key a document may mark, from the block modules beside this file."""
+    import blocks_corridor
     import blocks_explore
     import blocks_forecast
     import blocks_model
@@ -61,7 +62,7 @@ def registry() -> dict[str, Block]:
 
     found: dict[str, Block] = {}
     for module in (blocks_readme, blocks_forecast, blocks_model, blocks_ws12, blocks_ws34,
-                   blocks_ws56, blocks_sheets, blocks_explore):
+                   blocks_ws56, blocks_sheets, blocks_explore, blocks_corridor):
         for key, (document, make) in module.BLOCKS.items():
             if key in found:
                 raise ValueError(f"key {key} is defined twice")

@@ -13,6 +13,7 @@ snapshots, which carry the flow's rate and fraction.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from typing import NamedTuple
 
@@ -93,28 +94,20 @@ def waited_days(crossings: list[Crossing]) -> float:
 
 def wait_quantile_days(crossings: list[Crossing], q: float) -> float | None:
     """The smallest wait at least a share q of those who crossed did not exceed (each person's
-    own wait; the runs' waits are arithmetic sequences); None when nobody crossed."""
+    own wait; a run's waits are an arithmetic sequence), to a billionth; None if nobody crossed."""
     if not crossings:
         return None
     a = np.array([c.first - c.joined for c in crossings])
     s = np.array([c.step for c in crossings])
     n = np.array([c.people for c in crossings], dtype=float)
-    rank = float(np.ceil(q * n.sum() - 1e-9))
-    if rank <= 0:
-        return float(a.min())
-    inv = np.divide(1.0, s, out=np.zeros_like(s), where=s > 0)
-
-    def below(w: float) -> np.ndarray:  # how many of each run waited at most w
-        k = np.where(s > 0, np.floor((w - a) * inv + 1e-9) + 1, np.inf)
-        return np.where(w >= a - 1e-15, np.minimum(k, n), 0.0)
-
+    rank = math.ceil(q * n.sum() - 1e-9)
+    inv = np.divide(1.0, s, out=np.full_like(s, 1e300), where=s > 0)  # at once: all or none
     lo, hi = float(a.min()) - 1e-12, float((a + s * (n - 1)).max())
-    while hi - lo > 1e-12 * max(1.0, hi):
+    while hi - lo > 1e-9 * hi:  # the runs' people at most w: clip(floor((w - a) / s) + 1, 0, n)
         mid = 0.5 * (lo + hi)
-        if below(mid).sum() >= rank:
+        if np.clip(np.floor((mid - a) * inv + 1e-9) + 1, 0.0, n).sum() >= rank:
             hi = mid
         else:
             lo = mid
-    k = below(hi)  # the last of each run at or below hi is one of the answers' candidates
-    ok = k > 0
-    return float((a[ok] + s[ok] * (k[ok] - 1)).max())
+    k = np.clip(np.floor((hi - a) * inv + 1e-9) + 1, 0.0, n)  # the last at or below hi of
+    return float((a + s * (k - 1))[k > 0].max())  # each run: the largest is the answer

@@ -42,22 +42,28 @@ def decisions(env: simpy.Environment, p: OutflowParams, rng: Generator,
     frailty = frailties(p.hazard_heterogeneity, p.frailty_classes)
     each, extra = divmod(world.residents - world.stayers, len(frailty))  # equal-sized classes
     undecided = [each + (j < extra) for j in range(len(frailty))]
+    left = sum(undecided)
     while True:
         yield Timeout(env, step)
         world.advance(env.now)
-        lost = sum(undecided) - max(0, world.residents - world.stayers)
+        lost = left - max(0, world.residents - world.stayers)
         if lost > 0:  # killed or evacuated since the last step
             undecided = [n - k for n, k in zip(undecided, apportion(lost, undecided), strict=True)]
-        hazard = hazard_per_day(p, world) * step if sum(undecided) >= size else 0.0
+            left -= lost
+        if left < size:
+            continue  # nobody decides: no draw (a probability 0 takes no random number)
+        hazard = hazard_per_day(p, world) * step
+        # one draw per class, in class order, as many scalar draws would give
+        deciders = rng.binomial([int(n // size) for n in undecided],
+                                [1.0 - math.exp(-f * hazard) for f in frailty]).tolist()
         joined = 0
-        for j, f in enumerate(frailty):
-            households = int(undecided[j] // size)
-            deciders = int(rng.binomial(households, 1.0 - math.exp(-f * hazard))) \
-                if households else 0
-            people = min(undecided[j], round(deciders * size))
-            undecided[j] -= people
-            joined += people
+        for j, d in enumerate(deciders):
+            if d:
+                people = min(undecided[j], round(d * size))
+                undecided[j] -= people
+                joined += people
         if joined:
+            left -= joined
             world.join_queue(joined)
 
 

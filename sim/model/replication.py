@@ -25,6 +25,10 @@ from sim.scenario.params import ScenarioParams
 from sim.scenario.workload import record_times
 
 
+#: The streams every replication uses (throughput's only with a throughput rule).
+USED = ("negotiation", "ceasefire", "outflow", "supplies")
+
+
 @dataclass(frozen=True)
 class Replication:
     """What one replication produced: outcomes, series on the record grid, the event log."""
@@ -37,8 +41,9 @@ class Replication:
 
 def run_replication(scenario: Scenario, replication: int, seed: int) -> Replication:
     """Run replication `replication` of a scenario with the streams of `seed`."""
-    rng = streams(seed, replication)
     p, drawn = scenario.draw(lambda key: parameter_stream(seed, replication, key))
+    rng = streams(seed, replication, USED if p.outflow.throughput == "constant" else
+                  (*USED, "throughput"))
     env = simpy.Environment()
     world = World(env, p)
     log: list[Record] = []
