@@ -101,13 +101,21 @@ def wait_quantile_days(crossings: list[Crossing], q: float) -> float | None:
     s = np.array([c.step for c in crossings])
     n = np.array([c.people for c in crossings], dtype=float)
     rank = math.ceil(q * n.sum() - 1e-9)
-    inv = np.divide(1.0, s, out=np.full_like(s, 1e300), where=s > 0)  # at once: all or none
+    inv = np.divide(1.0, s, out=np.zeros_like(s), where=s > 0)
+    at_once = None if s.all() else s == 0  # runs crossing all at once: all or none
+
+    def below(w: float) -> np.ndarray:  # how many of each run waited at most w
+        k = np.clip(np.floor((w - a) * inv + 1e-9) + 1, 0.0, n)
+        if at_once is not None:
+            k[at_once] = np.where(w >= a[at_once], n[at_once], 0.0)
+        return k
+
     lo, hi = float(a.min()) - 1e-12, float((a + s * (n - 1)).max())
-    while hi - lo > 1e-9 * hi:  # the runs' people at most w: clip(floor((w - a) / s) + 1, 0, n)
+    while hi - lo > 1e-9 * hi:
         mid = 0.5 * (lo + hi)
-        if np.clip(np.floor((mid - a) * inv + 1e-9) + 1, 0.0, n).sum() >= rank:
+        if below(mid).sum() >= rank:
             hi = mid
         else:
             lo = mid
-    k = np.clip(np.floor((hi - a) * inv + 1e-9) + 1, 0.0, n)  # the last at or below hi of
-    return float((a + s * (k - 1))[k > 0].max())  # each run: the largest is the answer
+    k = below(hi)  # the last of each run at or below hi: the largest of them is the answer
+    return float((a + s * (k - 1))[k > 0].max())

@@ -24,7 +24,6 @@ from sim.scenario.load import Scenario
 from sim.scenario.params import ScenarioParams
 from sim.scenario.workload import record_times
 
-
 #: The streams every replication uses (throughput's only with a throughput rule).
 USED = ("negotiation", "ceasefire", "outflow", "supplies")
 
