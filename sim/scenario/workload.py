@@ -41,7 +41,7 @@ class LimitError(ScenarioError):
 
 def events_per_replication(p: ScenarioParams) -> dict[str, float]:
     """Expected simulation events of one replication, by mechanism (an estimate that errs high:
-    no collapse, no agreement, the corridor busy every hour)."""
+    no collapse, no agreement; the corridor, a fluid queue, takes none)."""
     h = p.horizon_days
     steps = h * 24 / p.outflow.decision_step_hours
     c = p.ceasefire
