@@ -43,6 +43,7 @@ def decisions(env: simpy.Environment, p: OutflowParams, rng: Generator,
     each, extra = divmod(world.residents - world.stayers, len(frailty))  # equal-sized classes
     undecided = [each + (j < extra) for j in range(len(frailty))]
     left = sum(undecided)
+    binomial, exp = rng.binomial, math.exp
     while True:
         yield Timeout(env, step)
         world.advance(env.now)
@@ -53,14 +54,14 @@ def decisions(env: simpy.Environment, p: OutflowParams, rng: Generator,
         if left < size:
             continue  # nobody decides: no draw (a probability 0 takes no random number)
         hazard = hazard_per_day(p, world) * step
-        # one draw per class, in class order, as many scalar draws would give
-        deciders = rng.binomial([int(n // size) for n in undecided],
-                                [1.0 - math.exp(-f * hazard) for f in frailty]).tolist()
         joined = 0
-        for j, d in enumerate(deciders):
-            if d:
-                people = min(undecided[j], round(d * size))
-                undecided[j] -= people
+        for j, f in enumerate(frailty):  # one draw per class with a household, in class order
+            n = undecided[j]
+            households = int(n // size)
+            if households and (d := int(binomial(households, 1.0 - exp(-f * hazard)))):
+                people = round(d * size)
+                people = n if people > n else people
+                undecided[j] = n - people
                 joined += people
         if joined:
             left -= joined

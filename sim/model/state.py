@@ -44,7 +44,13 @@ class Relaxation:
         rate = self.tension_rate
         if at_war or inside <= 0 or supplies - inside * dt >= inside * self.comfortable \
                 or supplies <= 0.0:  # a constant target: at war, nobody inside, fed or starving
-            target = 1.0 if at_war else self.target(supplies, inside)
+            if at_war:
+                target = 1.0
+            elif inside <= 0:
+                target = min(1.0, self.baseline)  # self.target, written out (hot)
+            else:
+                days = (supplies if supplies > 0.0 else 0.0) / inside / self.comfortable
+                target = min(1.0, self.baseline + self.weight * (1.0 - min(1.0, days)))
             return target + (tension - target) * math.exp(-dt * rate)
         # the forcing's corners: the stock falls to `comfortable` days, then to nothing; and
         # (if the target reaches 1 on the way) the day it does
