@@ -122,6 +122,32 @@ def us_per_replication(sc: Scenario, reps: int = 200) -> tuple[float, float]:
         return min(once() for _ in range(3))
 
 
+def replication_floor_events(sc: Scenario, rounds: int = 5, reps: int = 100) -> float:
+    """The cost of one replication in events of the floor: (ms a replication) / (us an event of
+    a bare SimPy loop of timeouts), both timed in each round, one after the other, in CPU time of
+    this process (so other work on the machine counts less); the median of the rounds."""
+    delays = np.random.default_rng(1).exponential(1.0, 50_000).tolist()
+
+    def loop(env: simpy.Environment) -> Any:
+        for d in delays:
+            yield env.timeout(d)
+
+    for r in range(5):  # warm: imports, caches
+        sim.model.replication.run_replication(sc, r, SEED)
+    ratios = []
+    for _ in range(rounds):
+        env = simpy.Environment()
+        env.process(loop(env))
+        began = time.process_time()
+        env.run()
+        floor_us = (time.process_time() - began) / len(delays) * 1e6
+        began = time.process_time()
+        for r in range(reps):
+            sim.model.replication.run_replication(sc, r, SEED)
+        ratios.append((time.process_time() - began) / reps * 1e3 / floor_us * 1e3)
+    return float(np.median(ratios))
+
+
 def ensemble_seconds(sc: Scenario, runs: int, **how: Any) -> float:
     began = time.perf_counter()
     run_ensemble(sc, runs, SEED, **how)
@@ -166,6 +192,7 @@ def horizons(sc: Scenario, steady: bool = False) -> dict[str, Any]:
         events = events_per_replication(variant, reps)
         rows.append({"horizon_days": days, "ms_per_replication": round(us / 1e3, 3),
                      "events_per_replication": round(events, 1),
+        "replication_floor_events": round(replication_floor_events(sc)),
                      "us_per_event": round(us / events, 3),
                      "loop_us_per_event": round(loop / events, 3)})
     for row in rows:
@@ -210,6 +237,7 @@ def measure(measure_million: bool = False) -> dict[str, Any]:
         "model_us_per_event": round(per_rep / events, 3),
         "model_to_floor_per_event": round(per_rep / events / floor, 2),
         "events_per_replication": round(events, 1),
+        "replication_floor_events": round(replication_floor_events(sc)),
         "us_per_replication": round(per_rep, 1),
         "loop_us_per_event": round(loop / events, 3),
         "loop_to_floor_per_event": round(loop / events / floor, 2),

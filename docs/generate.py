@@ -53,6 +53,7 @@ class Block:
 def registry() -> dict[str, Block]:
     """Every key a document may mark, from the block modules beside this file."""
     import blocks_bench
+    import blocks_corridor
     import blocks_explore
     import blocks_forecast
     import blocks_model
@@ -65,7 +66,8 @@ def registry() -> dict[str, Block]:
 
     found: dict[str, Block] = {}
     for module in (blocks_readme, blocks_bench, blocks_forecast, blocks_model, blocks_ws12,
-                   blocks_ws34, blocks_ws56, blocks_sheets, blocks_explore, blocks_width):
+                   blocks_ws34, blocks_ws56, blocks_sheets, blocks_explore, blocks_width,
+                   blocks_corridor):
         for key, (document, make) in module.BLOCKS.items():
             if key in found:
                 raise ValueError(f"key {key} is defined twice")

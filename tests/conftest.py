@@ -101,7 +101,6 @@ def served(capacity: float, cohorts: list[tuple[float, int]], changes: Any = (),
     running; `changes` (hour, open, capacity) change the corridor as a timeline event would."""
     import simpy
 
-    from sim.model.outflow import corridor
     from sim.model.world import World
 
     env = simpy.Environment()
@@ -122,6 +121,21 @@ def served(capacity: float, cohorts: list[tuple[float, int]], changes: Any = (),
 
     env.process(arrivals())
     env.process(timeline())
-    env.process(corridor(env, world))
     env.run(until=hours / 24)
+    world.advance(hours / 24)
     return world
+
+
+def crossed_by(world: Any, day: float) -> int:
+    """People the corridor let through at or before `day` (each crossing at its own moment)."""
+    total = 0
+    for c in world.crossings:
+        if c.first <= day + 1e-12:
+            k = c.people if c.step == 0 else int((day - c.first) / c.step + 1e-6) + 1
+            total += min(c.people, k)
+    return total
+
+
+def cross_times(world: Any) -> list[tuple[float, float]]:
+    """(day crossed, day joined) of each person who crossed, in the order they crossed."""
+    return [(c.first + i * c.step, c.joined) for c in world.crossings for i in range(c.people)]

@@ -58,13 +58,13 @@ def _queue(events):
                 outflow={"mode": "queue", "stayer_share": 0.0, "corridor_capacity_per_hour": 100})
 
 
-def test_a_change_of_capacity_ends_the_slice_under_way_and_another_event_does_not():
+def test_a_change_of_capacity_applies_from_its_moment_and_another_event_changes_nothing():
     times, rep = _queue([{"name": "quiet", "day": 1 / 48, "add": {"trust": 0.0}}])
     assert times[1] == pytest.approx(1 / 48)
-    assert list(rep.series["departed"][:4]) == [0, 0, 100, 100]
+    assert list(rep.series["departed"][:4]) == [0, 50, 100, 150]  # 100 an hour, every moment
     times, rep = _queue([{"name": "wider", "day": 1 / 48,
                           "set": {"corridor_capacity_per_hour": 300}}])
-    assert list(rep.series["departed"][:4]) == [0, 50, 50, 350]
+    assert list(rep.series["departed"][:4]) == [0, 50, 200, 350]
 
 
 def test_a_timeline_event_opens_the_corridor():

@@ -9,9 +9,10 @@ import pytest
 import simpy
 
 from sim.model import record_times, run_replication
+from sim.model.fluid import waited_days
 from sim.model.world import World
 
-from conftest import scenario
+from conftest import cross_times, scenario
 
 
 def test_tension_stays_at_its_peak_through_the_war():
@@ -41,7 +42,8 @@ def test_supplies_run_out_and_refill_from_nothing_not_from_a_debt():
 
 def _world() -> tuple[simpy.Environment, World]:
     env = simpy.Environment()
-    return env, World(env, scenario({"outflow": {"stayer_share": 0.0}}).params)
+    return env, World(env, scenario({"outflow": {"stayer_share": 0.0,
+                                                  "corridor_open": False}}).params)
 
 
 def _at(env: simpy.Environment, world: World, day: float) -> None:
@@ -49,25 +51,33 @@ def _at(env: simpy.Environment, world: World, day: float) -> None:
     world.advance(day)
 
 
-def test_a_crossing_serves_cohorts_first_come_and_sums_each_ones_wait():
+def test_the_queue_serves_cohorts_first_come_and_sums_each_ones_wait():
+    """Closed until day 3, then one an hour: the k-th crosses at 3 + k/24 days; the first 10
+    joined on day 0, the next 15 on day 1."""
     env, world = _world()
     world.join_queue(10)
     _at(env, world, 1.0)
     world.join_queue(20)
     _at(env, world, 3.0)
-    world.cross(25)
-    assert world.crossings == [(3.0, 25, 10 * 3.0 + 15 * 2.0)]
-    assert world.waits == [(3.0, 3.0, 10), (3.0, 2.0, 15)]
+    world.set_variable("corridor_capacity_per_hour", 1.0)
+    world.set_variable("corridor_open", True)
+    _at(env, world, 3.0 + 25 / 24)
+    people = cross_times(world)
+    assert [joined for _, joined in people] == [0.0] * 10 + [1.0] * 15
+    assert [day for day, _ in people] == pytest.approx([3 + k / 24 for k in range(1, 26)])
+    assert waited_days(world.crossings) == pytest.approx(10 * 3.0 + 15 * 2.0 + 325 / 24)
     assert (world.waiting, world.departed) == (5, 25)
 
 
 def test_a_cohort_of_one_left_after_a_kill_still_crosses():
-    _env, world = _world()
+    env, world = _world()
     world.join_queue(3)
+    _at(env, world, 0.5)
     world.join_queue(9_997)
     assert world.kill(5_000, 5_000) == 5_000  # half of everyone; the first cohort keeps 1
-    world.cross(world.waiting)
-    cohorts = [n for _, _, n in world.waits]
+    world.set_variable("corridor_open", True)
+    _at(env, world, 30.0)
+    cohorts = [c.people for c in world.crossings]
     assert sum(cohorts) == world.departed == 5_000 and cohorts[0] == 1
     assert world.casualties == 5_000
 

@@ -12,13 +12,12 @@ from numpy.random import SeedSequence, default_rng
 from scipy import stats
 
 from sim.model.observation import arrived, observe, registered, spread_hours, travel_cdf
-from sim.model.outflow import MIN_SLICE_DAYS, corridor
 from sim.model.rng import MECHANISMS
 from sim.model.throughput import next_capacity, throughput
 from sim.model.world import World
 from sim.scenario.params import OutflowParams
 
-from conftest import scenario
+from conftest import cross_times, scenario, served
 
 
 def _outflow(**changes: object) -> OutflowParams:
@@ -134,32 +133,22 @@ def test_the_ramp_moves_only_an_open_corridor_with_some_capacity() -> None:
     assert _ramp(5.0, False, reopen_day=4.5 / 24) == pytest.approx(11.0)  # steps 5..10 only
 
 
-def test_a_queue_emptied_by_a_slice_at_its_minimum_length_keeps_no_fraction() -> None:
-    """A capacity so large that the shortest slice lets 1.5 people through: the one person
-    waiting crosses and the half person is not kept for the next arrivals."""
-    sc = scenario({"outflow": {"corridor_open": True, "corridor_capacity_per_hour": 1.5 / (
-        24 * MIN_SLICE_DAYS)}})
-    env = simpy.Environment()
-    world = World(env, sc.params)
-    env.process(corridor(env, world))
-    world.join_queue(1)
-    env.run(until=1.0)
-    world.corridor_capacity_per_hour = 1.0
-    world.signal("corridor_changed")
-    world.join_queue(2)
-    env.run(until=1.2)
-    assert [(round(day * 24, 6), n) for day, n, _ in world.crossings] == [
-        (0.0, 1), (25.0, 1), (26.0, 1)]
+def test_a_queue_that_empties_keeps_no_fraction_for_the_next_arrivals() -> None:
+    """At 1.5 an hour one person crosses at 40 minutes; the idle hours save nothing, so of two
+    joining at hour 24 the first crosses 40 minutes later, the second 40 more."""
+    world = served(1.5, [(0, 1), (24, 2)], hours=30)
+    assert [round(day * 24, 4) for day, _ in cross_times(world)] == [
+        round(1 / 1.5, 4), round(24 + 1 / 1.5, 4), round(24 + 2 / 1.5, 4)]
 
 
-def test_the_corridor_attaches_its_interrupt_once_not_once_a_slice() -> None:
-    """Ten hourly slices with no change: one callback waits on the change event (a callback a
-    slice would pile up on a long queue and interrupt the corridor once for each)."""
+def test_the_corridor_costs_no_simulation_event() -> None:
+    """A queue of 1,000 at 10 an hour: nothing is scheduled, yet 105 are through at 10.5 hours,
+    the 105th at exactly 10.5 hours (capacity reaching their place in the queue)."""
     sc = scenario({"outflow": {"corridor_open": True, "corridor_capacity_per_hour": 10}})
     env = simpy.Environment()
     world = World(env, sc.params)
-    env.process(corridor(env, world))
     world.join_queue(1000)
-    env.run(until=10.5 / 24)
-    assert world.departed == 100
-    assert len(world.corridor_changed.callbacks) == 1
+    assert env.peek() == math.inf
+    world.advance(10.5 / 24)
+    assert world.departed == 105 and world.waiting == 895
+    assert cross_times(world)[-1][0] * 24 == pytest.approx(10.5, abs=1e-6)

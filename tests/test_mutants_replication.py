@@ -11,7 +11,7 @@ import pytest
 import simpy
 
 from sim.model import run_replication
-from sim.model.outflow import corridor, decisions
+from sim.model.outflow import decisions
 from sim.model.replication import summarise
 from sim.model.world import World
 
@@ -26,24 +26,22 @@ def _queue(horizon=5.0, stayers=0.0, capacity=100, **sections):
 
 
 def test_the_peak_day_counts_the_crossing_on_the_stroke_of_midnight():
-    """2,500 cross 100 an hour: hours 1-24 (day 1 ends with the 24th) then hour 25."""
+    """2,500 served 100 an hour: the k-th crosses at k / 100 hours, the 2,400th at midnight."""
     rep = _queue(horizon=3.0, stayers=0.75)
     out = rep.outcomes
     assert out["departed_people"] == 2_500
-    assert out["peak_departures_per_day"] == 2_400  # not 2,300 (hour 24 missed) nor 100
+    assert out["peak_departures_per_day"] == 2_400  # not 2,399 (midnight missed) nor 100
     assert list(rep.series["departed"]) == [0, 2_400, 2_500, 2_500]
-    assert out["mean_wait_hours"] == pytest.approx(13.0, rel=1e-9)  # the mean of 1..25
-    assert out["p90_wait_hours"] == pytest.approx(23.0, rel=1e-9)  # 2,300 >= 2,250 > 2,200
+    assert out["mean_wait_hours"] == pytest.approx(2_501 / 2 / 100, abs=1e-6)  # mean of k/100
+    assert out["p90_wait_hours"] == pytest.approx(22.5, abs=1e-6)  # the 2,250th person
 
 
-def test_the_p90_wait_is_the_next_cohort_when_90_percent_is_one_person_short():
-    """8,999 cross in the first hour, the last 1,001 in the 1,001 / 8,999 hour after it: the
-    9,000th person is among them."""
+def test_the_p90_wait_is_that_of_the_person_at_90_percent():
+    """10,000 served 8,999 an hour: the 9,000th person crosses at 9,000 / 8,999 hours."""
     out = _queue(capacity=8_999).outcomes
-    last = 1 + 1_001 / 8_999
     assert out["departed_people"] == 10_000
-    assert out["p90_wait_hours"] == pytest.approx(last, rel=1e-9)
-    assert out["mean_wait_hours"] == pytest.approx((8_999 + 1_001 * last) / 10_000, rel=1e-9)
+    assert out["p90_wait_hours"] == pytest.approx(9_000 / 8_999, abs=1e-6)
+    assert out["mean_wait_hours"] == pytest.approx(10_001 / 2 / 8_999, abs=1e-6)
     assert out["peak_departures_per_day"] == 10_000
 
 
@@ -84,10 +82,9 @@ def test_outcomes_read_the_world_s_own_snapshots_when_given_no_table():
     env = simpy.Environment()
     world = World(env, sc.params)
     env.process(decisions(env, sc.params.outflow, np.random.default_rng(1), world))
-    env.process(corridor(env, world))
     env.run(until=2)
     world.advance(2)
     out = summarise(sc.params, world, [])
     assert out == summarise(sc.params, world, [], world.table())
-    # 47 hours served: a replication, too, stops before what happens at the horizon itself
-    assert out["departed_people"] == 4_700 and out["max_waiting_people"] == 10_000
+    # 48 hours served at 100 an hour: the 4,800th crosses as the horizon is reached
+    assert out["departed_people"] == 4_800 and out["max_waiting_people"] == 10_000

@@ -22,9 +22,11 @@ FALLING = {"world": {"tension": 0.2, "tension_baseline": 0.3, "supplies_person_d
            "supplies": {"hunger_tension_weight": 0.9, "comfortable_supply_days": 14}}
 
 
-def _world(overrides=None, stayer_share=0.0) -> World:
+def _world(overrides=None, stayer_share=0.0, corridor_open=False) -> World:
     tree = {**FALLING, **(overrides or {})}
-    sc = scenario({**tree, "outflow": {"stayer_share": stayer_share}})
+    sc = scenario({**tree, "outflow": {"stayer_share": stayer_share,
+                                       "corridor_open": corridor_open,
+                                       "corridor_capacity_per_hour": 100}})
     return World(simpy.Environment(), sc.params)
 
 
@@ -144,3 +146,14 @@ def test_everyone_inside_eats_those_queuing_too():
     _queue(world, [(0.0, 4_000)])
     world.advance(1.0)
     assert world.supplies_person_days == pytest.approx(180_000 - 10_000, rel=1e-12)
+
+
+def test_those_who_cross_eat_until_the_moment_they_cross():
+    """4,000 queue for 100 an hour: the k-th crosses at k / 2,400 days, so a day eats
+    10,000 - sum over k <= 2,400 of (1 - k / 2,400) = 10,000 - 1,199.5 person-days."""
+    world = _world(corridor_open=True)
+    _queue(world, [(0.0, 4_000)])
+    world.advance(0.5)
+    world.advance(1.0)  # in two steps: the same as one
+    assert (world.waiting, world.departed) == (1_600, 2_400)
+    assert world.supplies_person_days == pytest.approx(180_000 - 10_000 + 1_199.5, abs=1e-3)

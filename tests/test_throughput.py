@@ -27,18 +27,18 @@ def test_a_ramp_adds_its_slope_every_step() -> None:
     """Capacity c0 + ramp x k/24 during hour k: n c0 + ramp/24 x n(n-1)/2 people in n hours."""
     got = _departed({"corridor_capacity_per_hour": 100, "throughput": "ramp",
                      "throughput_ramp_per_hour_per_day": 240})
-    n = 47  # the slice that ends at the horizon is not counted: 47 whole hours
+    n = 48  # the queue flows up to the horizon: 48 whole hours
     assert got == pytest.approx(n * 100 + 240 / 24 * n * (n - 1) / 2, abs=2)
 
 
 def test_a_ramp_stops_at_the_ceiling_and_at_zero() -> None:
     up = _departed({"corridor_capacity_per_hour": 100, "throughput": "ramp",
                     "throughput_ramp_per_hour_per_day": 2400, "throughput_ceiling_per_hour": 500})
-    hours = [min(500, 100 + 100 * k) for k in range(47)]
+    hours = [min(500, 100 + 100 * k) for k in range(48)]
     assert up == pytest.approx(sum(hours), abs=2)
     down = _departed({"corridor_capacity_per_hour": 100, "throughput": "ramp",
                       "throughput_ramp_per_hour_per_day": -480})
-    assert down == pytest.approx(sum(max(0, 100 - 20 * k) for k in range(47)), abs=2)
+    assert down == pytest.approx(sum(max(0, 100 - 20 * k) for k in range(48)), abs=2)
 
 
 def test_queue_growth_is_logistic_toward_the_ceiling() -> None:
@@ -48,7 +48,7 @@ def test_queue_growth_is_logistic_toward_the_ceiling() -> None:
                      "throughput_ceiling_per_hour": ceiling, "throughput_growth_per_day": r,
                      "throughput_step_hours": 0.05})
     rate = r / 24  # per hour
-    t = 48.0 - 0.05  # the slice that ends at the horizon is not counted
+    t = 48.0
     exact = ceiling * t + ceiling / rate * math.log((c0 + (ceiling - c0) * math.exp(
         -rate * t)) / ceiling)
     assert got == pytest.approx(exact, rel=2e-3)
@@ -81,7 +81,7 @@ def test_constant_throughput_starts_no_process() -> None:
     """The rules' parameters do nothing unless `throughput` names a rule."""
     base = {"corridor_capacity_per_hour": 100}
     other = {**base, "throughput_ramp_per_hour_per_day": 999, "throughput_walk_sd_per_sqrt_day": 2}
-    assert _departed(base) == _departed(other) == pytest.approx(4_700, abs=1)  # 47 hours
+    assert _departed(base) == _departed(other) == pytest.approx(4_800, abs=1)  # 48 hours
 
 
 def test_a_bad_rule_is_refused_clearly(tmp_path) -> None:

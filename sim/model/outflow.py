@@ -1,8 +1,8 @@
-"""Population outflow: households decide to leave, then queue for the one exit corridor."""
+"""Population outflow: households decide to leave, then queue for the one exit corridor (which
+serves its queue in closed form: sim/model/fluid.py)."""
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Generator as Process
 
@@ -46,22 +46,29 @@ def decisions(env: simpy.Environment, p: OutflowParams, rng: Generator,
     frailty = frailties(p.hazard_heterogeneity, p.frailty_classes)
     each, extra = divmod(world.residents - world.stayers, len(frailty))  # equal-sized classes
     undecided = [each + (j < extra) for j in range(len(frailty))]
+    left = sum(undecided)
+    binomial, exp = rng.binomial, math.exp
     while True:
         yield Timeout(env, step)
         world.advance(env.now)
-        lost = sum(undecided) - max(0, world.residents - world.stayers)
+        lost = left - max(0, world.residents - world.stayers)
         if lost > 0:  # killed or evacuated since the last step
             undecided = [n - k for n, k in zip(undecided, apportion(lost, undecided), strict=True)]
-        hazard = hazard_per_day(p, world) * step if sum(undecided) >= size else 0.0
+            left -= lost
+        if left < size:
+            continue  # nobody decides: no draw (a probability 0 takes no random number)
+        hazard = hazard_per_day(p, world) * step
         joined = 0
-        for j, f in enumerate(frailty):
-            households = int(undecided[j] // size)
-            deciders = int(rng.binomial(households, 1.0 - math.exp(-f * hazard))) \
-                if households else 0
-            people = min(undecided[j], round(deciders * size))
-            undecided[j] -= people
-            joined += people
+        for j, f in enumerate(frailty):  # one draw per class with a household, in class order
+            n = undecided[j]
+            households = int(n // size)
+            if households and (d := int(binomial(households, 1.0 - exp(-f * hazard)))):
+                people = round(d * size)
+                people = n if people > n else people
+                undecided[j] = n - people
+                joined += people
         if joined:
+            left -= joined
             world.join_queue(joined)
 
 
@@ -72,59 +79,3 @@ def everyone_at_once(env: simpy.Environment, world: World) -> Process[simpy.Even
     world.advance(env.now)
     if world.residents > world.stayers:
         world.join_queue(world.residents - world.stayers)
-
-
-#: The shortest slice of crossing time: far above the clock's rounding at any horizon.
-MIN_SLICE_DAYS = 1e-9
-
-
-def corridor(env: simpy.Environment, world: World) -> Process[simpy.Event, object, None]:
-    """First come, first served, at most `corridor_capacity_per_hour` people an hour.
-
-    People cross in slices of at most an hour; a slice ends early when the corridor closes or
-    its capacity changes (the change interrupts it), and capacity left over as a fraction of a
-    person carries on. This is the hot path of a replication (most of its events): waits are
-    plain events, not AnyOf conditions, and the interrupting callback stays attached to the
-    current `corridor_changed` event from one slice to the next."""
-    me = env.active_process
-    assert me is not None  # this generator runs as a process
-
-    def cut(_: simpy.Event) -> None:
-        me.interrupt("the corridor changed")
-
-    carry = 0.0
-    armed: simpy.Event | None = None  # the change event `cut` is attached to
-    while True:
-        changed = world.corridor_changed
-        if not world.corridor_open or world.corridor_capacity_per_hour <= 0:
-            if armed is changed:
-                changed.callbacks.remove(cut)  # type: ignore[union-attr]
-            armed = None
-            # a change that fired in the instant people joined interrupts here: look again
-            with contextlib.suppress(simpy.Interrupt):
-                yield changed
-            continue
-        if armed is not changed:
-            changed.callbacks.append(cut)  # type: ignore[union-attr]
-            armed = changed
-        waiting = world.waiting
-        capacity = world.corridor_capacity_per_hour
-        began = env.now
-        try:
-            if not waiting:
-                yield world.people_joined
-                continue
-            # at least 1e-9 days, so the clock always moves on, even at huge capacities
-            yield Timeout(env, max(MIN_SLICE_DAYS, min(1.0, (waiting - carry) / capacity) / 24))
-        except simpy.Interrupt:
-            if not waiting:
-                continue
-        waiting = world.waiting  # people may have joined during the slice
-        allowed = capacity * (env.now - began) * 24 + carry
-        people = int(allowed + 1e-6)  # a millionth of a person is rounding
-        if people < waiting:
-            carry = min(1.0, allowed - people)
-        else:
-            people, carry = waiting, 0.0
-        if people:
-            world.cross(people)

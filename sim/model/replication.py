@@ -11,8 +11,9 @@ import simpy
 
 from sim.model.ceasefire import ceasefire
 from sim.model.commitments import broken_ceasefire
+from sim.model.fluid import first_reaching, served, wait_quantile_days, waited_days
 from sim.model.negotiation import negotiation
-from sim.model.outflow import corridor, decisions
+from sim.model.outflow import decisions
 from sim.model.rng import parameter_stream, streams
 from sim.model.supplies import supplies
 from sim.model.throughput import throughput
@@ -22,6 +23,9 @@ from sim.scenario.events import event_day
 from sim.scenario.load import Scenario
 from sim.scenario.params import ScenarioParams
 from sim.scenario.workload import record_times
+
+#: The streams every replication uses (throughput's only with a throughput rule).
+USED = ("negotiation", "ceasefire", "outflow", "supplies")
 
 
 @dataclass(frozen=True)
@@ -36,8 +40,9 @@ class Replication:
 
 def run_replication(scenario: Scenario, replication: int, seed: int) -> Replication:
     """Run replication `replication` of a scenario with the streams of `seed`."""
-    rng = streams(seed, replication)
     p, drawn = scenario.draw(lambda key: parameter_stream(seed, replication, key))
+    rng = streams(seed, replication, USED if p.outflow.throughput == "constant" else
+                  (*USED, "throughput"))
     env = simpy.Environment()
     world = World(env, p)
     log: list[Record] = []
@@ -47,7 +52,6 @@ def run_replication(scenario: Scenario, replication: int, seed: int) -> Replicat
     env.process(ceasefire(env, p.ceasefire, rng["ceasefire"], world, log, incident_days(events)))
     env.process(broken_ceasefire(env, p.negotiation, world))
     env.process(decisions(env, p.outflow, rng["outflow"], world))
-    env.process(corridor(env, world))
     if p.outflow.throughput != "constant":
         env.process(throughput(env, p.outflow, rng["throughput"], world))
     env.process(supplies(env, p.supplies, rng["supplies"], world, log))
@@ -63,34 +67,20 @@ def _first(log: list[Record], kind: str) -> float | None:
     return None if day is None else round(day, 6)
 
 
-def _first_reaching(times: np.ndarray, values: np.ndarray, level: float) -> float | None:
-    """First time a series reaches a level, to 0.1 s (sums of steps drift in the last digits)."""
-    hit = np.flatnonzero(values >= level)
-    return round(float(times[hit[0]]), 6) if hit.size else None
-
-
-def _p90_wait_hours(waits: list[tuple[float, float, int]]) -> float | None:
-    """The wait at least 90% of those who crossed did not exceed (person-weighted, the smallest
-    such wait); None when nobody crossed."""
-    total = sum(n for _, _, n in waits)
-    if not total:
-        return None
-    seen = 0
-    for wait, n in sorted((w, n) for _, w, n in waits):  # noqa: B007 (the last is the answer)
-        seen += n
-        if seen >= 0.9 * total:
-            break
-    return 24 * wait
-
-
 def summarise(p: ScenarioParams, world: World, log: list[Record],
               table: np.ndarray | None = None) -> dict[str, Any]:
     """The outcomes of MODEL.md; times of things that never happened are None (censored)."""
     snaps = columns(world.table() if table is None else table)
     times, departed = snaps.time_days, snaps.departed
-    days = np.arange(math.ceil(p.horizon_days) + 1, dtype=float)
-    daily = np.diff(departed[np.searchsorted(times, days + 1e-9, side="right") - 1])
-    crossed = sum(c[1] for c in world.crossings)
+    flow = (snaps.departed, snaps.waiting, snaps.flow_fraction, snaps.flow_per_day)
+    ends = np.append(times[1:], p.horizon_days)
+    days = np.minimum(np.arange(math.ceil(p.horizon_days) + 1, dtype=float), p.horizon_days)
+    row = np.searchsorted(times, days + 1e-9, side="right") - 1
+    n, _ = served(snaps.flow_fraction[row], snaps.flow_per_day[row], snaps.waiting[row],
+                  days - times[row])
+    daily = np.diff(departed[row] + n)
+    crossed = sum(c.people for c in world.crossings)
+    p90 = wait_quantile_days(world.crossings, 0.9)
     share = world.departed / world.population
     collapsed = world.ceasefire_collapsed.triggered
     agreed = world.agreement.triggered
@@ -114,13 +104,13 @@ def summarise(p: ScenarioParams, world: World, log: list[Record],
         "casualties": world.casualties,
         "departed_people": world.departed,
         "departed_share": share,
-        "day_half_departed": _first_reaching(times, departed, 0.5 * world.population),
-        "day_90pct_departed": _first_reaching(times, departed, 0.9 * world.population),
+        "day_half_departed": first_reaching(times, ends, *flow, 0.5 * world.population),
+        "day_90pct_departed": first_reaching(times, ends, *flow, 0.9 * world.population),
         "peak_departures_per_day": int(daily.max()) if daily.size else 0,
         "max_waiting_people": int(snaps.waiting.max()),
-        "mean_wait_hours": 24 * sum(c[2] for c in world.crossings) / crossed if crossed else None,
+        "mean_wait_hours": 24 * waited_days(world.crossings) / crossed if crossed else None,
         "killed_people": world.killed,
-        "p90_wait_hours": _p90_wait_hours(world.waits),
+        "p90_wait_hours": None if p90 is None else 24 * p90,
         "trust_at_end": float(world.trust),
         "stayed_people": world.residents,
         "end_state": end,

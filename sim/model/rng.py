@@ -12,10 +12,12 @@ MECHANISMS = ("parameters", "negotiation", "ceasefire", "outflow", "supplies", "
               "observation")
 
 
-def streams(seed: int, replication: int) -> dict[str, Generator]:
-    """The streams of one replication: `SeedSequence(seed, spawn_key=(replication, k))`."""
+def streams(seed: int, replication: int, names: tuple[str, ...] = MECHANISMS
+            ) -> dict[str, Generator]:
+    """The streams of one replication: `SeedSequence(seed, spawn_key=(replication, k))`, those
+    named only (each costs as much as tens of events)."""
     return {name: default_rng(SeedSequence(seed, spawn_key=(replication, k)))
-            for k, name in enumerate(MECHANISMS)}
+            for k, name in enumerate(MECHANISMS) if name in names}
 
 
 def parameter_stream(seed: int, replication: int, key: str) -> Generator:

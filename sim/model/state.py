@@ -44,7 +44,13 @@ class Relaxation:
         rate = self.tension_rate
         if at_war or inside <= 0 or supplies - inside * dt >= inside * self.comfortable \
                 or supplies <= 0.0:  # a constant target: at war, nobody inside, fed or starving
-            target = 1.0 if at_war else self.target(supplies, inside)
+            if at_war:
+                target = 1.0
+            elif inside <= 0:
+                target = min(1.0, self.baseline)  # self.target, written out (hot)
+            else:
+                days = (supplies if supplies > 0.0 else 0.0) / inside / self.comfortable
+                target = min(1.0, self.baseline + self.weight * (1.0 - min(1.0, days)))
             return target + (tension - target) * math.exp(-dt * rate)
         # the forcing's corners: the stock falls to `comfortable` days, then to nothing; and
         # (if the target reaches 1 on the way) the day it does
@@ -67,11 +73,16 @@ class Relaxation:
             t, g0 = corner, g1
         return tension
 
-    def series(self, at: Any, dt: np.ndarray) -> dict[str, np.ndarray]:
+    def series(self, at: Any, dt: np.ndarray, inside: np.ndarray | None = None,
+               inside_now: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """Tension, trust and hunger `dt` days after snapshots `at` (columns by name), as
         `World.advance` would bring them: the piecewise solution where hunger moves, the same
-        arithmetic in arrays where the target is constant (most rows)."""
-        inside, supplies = at.residents + at.waiting, at.supplies_person_days
+        arithmetic in arrays where the target is constant (most rows). `inside` is the mean
+        number inside since the snapshot, `inside_now` the number at the end (both by default
+        the snapshot's: nobody crossed meanwhile)."""
+        if inside is None:
+            inside = at.residents + at.waiting
+        supplies = at.supplies_person_days
         war = at.at_war > 0
         stock = np.maximum(0.0, supplies - inside * dt)
         target = np.where(war, 1.0, np.minimum(1.0, self.baseline + self.weight * self._hunger(
@@ -84,7 +95,7 @@ class Relaxation:
         return {"tension": tension,
                 "trust": at.trust_anchor + (at.trust - at.trust_anchor) * np.exp(
                     -dt * self.trust_rate),
-                "hunger": self._hunger(stock, inside)}
+                "hunger": self._hunger(stock, inside if inside_now is None else inside_now)}
 
     def _hunger(self, supplies: np.ndarray, inside: np.ndarray) -> np.ndarray:
         days = np.divide(np.maximum(0.0, supplies), inside, out=np.full_like(supplies, np.inf),

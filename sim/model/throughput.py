@@ -39,8 +39,8 @@ def next_capacity(p: OutflowParams, capacity: float, step_days: float, waiting: 
 
 def throughput(env: simpy.Environment, p: OutflowParams, rng: Generator,
                world: World) -> Process[simpy.Event, object, None]:
-    """Every step while the corridor is open and moving, set its next capacity; the corridor
-    process is told (it counts the slice so far at the old capacity)."""
+    """Every step while the corridor is open and moving, set its next capacity (the queue is
+    served at the old capacity up to now)."""
     step = p.throughput_step_hours / 24
     while True:
         yield Timeout(env, step)
@@ -49,5 +49,5 @@ def throughput(env: simpy.Environment, p: OutflowParams, rng: Generator,
             continue
         new = next_capacity(p, capacity, step, world.waiting, rng)
         if new != capacity:
-            world.corridor_capacity_per_hour = new
+            world.set_variable("corridor_capacity_per_hour", new)
             world.signal("corridor_changed")

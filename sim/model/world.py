@@ -10,13 +10,14 @@ from typing import Generic, NamedTuple, TypeVar
 import numpy as np
 import simpy
 
+from sim.model.fluid import Crossing, serve, served
 from sim.model.state import Relaxation, apportion
 from sim.scenario.params import ScenarioParams
 
 LN2 = 0.6931471805599453
 T = TypeVar("T")
-#: A snapshot this close after a day (relative) is at the day: the clock is a running sum of
-#: delays, so things due at a record time land a few rounding steps (1e-14 d/d at most) after it.
+#: A snapshot this close after a day (relative) is at the day: the clock, a running sum of delays,
+#: puts things due at a record time a few rounding steps (1e-14 d/d at most) after it.
 AT_TIME = 1e-13
 
 
@@ -35,6 +36,8 @@ class Snapshot(NamedTuple, Generic[T]):
     killed: T
     incidents: T
     issues_settled: T
+    flow_per_day: T   # the corridor's rate while people wait (0: closed, or no capacity)
+    flow_fraction: T  # capacity accrued beyond the last person served
 
 
 #: The columns of a snapshot table; one snapshot read off a World as a tuple (generated).
@@ -67,8 +70,7 @@ class World:
         self.residents = self.population
         self.stayers = round(self.residents * p.outflow.stayer_share)  # residents who never leave
         self.waiting = self.departed = self.killed = 0
-        self.tension = w.tension
-        self.trust = w.trust
+        self.tension, self.trust = w.tension, w.trust
         self.trust_anchor = w.trust_baseline  # the level trust relaxes to; commitments move it
         self.monitors = w.monitors
         self.supplies_person_days = w.supplies_person_days
@@ -76,13 +78,14 @@ class World:
         self.mediator_pressure = w.mediator_pressure
         self.corridor_open = p.outflow.corridor_open
         self.corridor_capacity_per_hour = p.outflow.corridor_capacity_per_hour
+        self.fluid, self.flow_fraction = True, 0.0  # the queue served in closed form (fluid.py)
+        self._set_flow()
         self.aid_access_open = p.supplies.aid_access_open
         self.incidents = self.casualties = self.issues_settled = 0
         self.at_war = False
         self.incident_times: list[float] = []
         self.queue: deque[list[float]] = deque()  # cohorts [joined_day, people], first come first
-        self.crossings: list[tuple[float, int, float]] = []  # (day, people, summed wait days)
-        self.waits: list[tuple[float, float, int]] = []  # (day, wait days, people) per cohort
+        self.crossings: list[Crossing] = []  # runs of one cohort crossing, first come first
         self.snapshots: list[tuple[float, ...]] = []
         self._last = 0.0
         self.relax = Relaxation(w.tension_baseline, p.supplies.hunger_tension_weight,
@@ -102,11 +105,18 @@ class World:
         return self.relax.hunger(self.supplies_person_days, self.residents + self.waiting)
 
     def advance(self, now: float) -> None:
-        """Bring tension, trust and supplies (eaten by all inside) to `now`, exactly (hot)."""
+        """Bring the corridor's queue, tension, trust and supplies (eaten by all inside, those
+        who crossed meanwhile until they did) to `now` (hot)."""
         dt = now - self._last
         if dt <= 0:
             return
-        inside = self.residents + self.waiting
+        inside: float = self.residents + self.waiting
+        if self.waiting and self.flow_per_day:
+            n, self.flow_fraction, outside = serve(self.queue, self.crossings, self.waiting,
+                                                   self.flow_fraction, self.flow_per_day,
+                                                   self._last, now)
+            self.waiting, self.departed = self.waiting - n, self.departed + n
+            inside -= outside / dt  # the mean number inside over the interval
         supplies = self.supplies_person_days
         self.tension = self.relax.tension(self.tension, dt, supplies, inside, self.at_war)
         anchor = self.trust_anchor
@@ -195,32 +205,25 @@ class World:
         self.snapshot()
 
     def set_variable(self, name: str, value: float) -> None:
-        """Set a world variable a timeline event may change (`param_events.WORLD_VARIABLES`)."""
+        """Set a world variable a timeline event may change (`param_events.WORLD_VARIABLES`);
+        the corridor's queue is served up to now first and its new rate recorded."""
+        if not name.startswith("corridor"):
+            return setattr(self, name, value)
+        self.advance(self.env.now)
         setattr(self, name, value)
+        self._set_flow()
+        self.snapshot()
+
+    def _set_flow(self) -> None:
+        c = self.corridor_capacity_per_hour
+        self.flow_per_day = 24.0 * c if self.fluid and self.corridor_open and c > 0 else 0.0
 
     def join_queue(self, people: int) -> None:
         """`people` residents join the corridor's queue now (call `advance` first); recorded."""
+        self.flow_fraction *= self.waiting > 0  # an empty queue saved no capacity
         self.residents, self.waiting = self.residents - people, self.waiting + people
         self.queue.append([self.env.now, people])
         self.signal("people_joined")
-        self.snapshot()
-
-    def cross(self, people: int) -> None:
-        """The first `people` in the queue cross now, advanced and recorded (the hot path)."""
-        now = self.env.now
-        self.advance(now)
-        left, waited = people, 0.0
-        while left:
-            cohort = self.queue[0]
-            n = left if left < cohort[1] else int(cohort[1])
-            waited += n * (now - cohort[0])
-            self.waits.append((now, now - cohort[0], n))
-            cohort[1] -= n
-            left -= n
-            if cohort[1] == 0:
-                self.queue.popleft()
-        self.waiting, self.departed = self.waiting - people, self.departed + people
-        self.crossings.append((now, people, waited))
         self.snapshot()
 
     def signal(self, name: str) -> None:
@@ -237,8 +240,11 @@ class World:
         at = columns(s[np.searchsorted(s[:, 0], times + AT_TIME * np.maximum(times, 1.0),
                                        side="right") - 1])
         dt = times - at.time_days  # at or above 0 but for a few rounding steps (AT_TIME)
+        n, outside = served(at.flow_fraction, at.flow_per_day, at.waiting, dt)
+        inside = at.residents + at.waiting  # then its mean since the snapshot, and now:
+        mean = inside - np.divide(outside, dt, out=np.zeros_like(dt), where=dt > 0)
         return {
-            **self.relax.series(at, dt),
-            "residents": at.residents, "waiting": at.waiting, "departed": at.departed,
+            **self.relax.series(at, dt, mean, inside - n),
+            "residents": at.residents, "waiting": at.waiting - n, "departed": at.departed + n,
             "killed": at.killed, "incidents": at.incidents, "issues_settled": at.issues_settled,
         }

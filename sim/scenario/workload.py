@@ -41,7 +41,7 @@ class LimitError(ScenarioError):
 
 def events_per_replication(p: ScenarioParams) -> dict[str, float]:
     """Expected simulation events of one replication, by mechanism (an estimate that errs high:
-    no collapse, no agreement, the corridor busy every hour)."""
+    no collapse, no agreement; the corridor, a fluid queue, takes none)."""
     h = p.horizon_days
     steps = h * 24 / p.outflow.decision_step_hours
     c = p.ceasefire
@@ -53,14 +53,12 @@ def events_per_replication(p: ScenarioParams) -> dict[str, float]:
     rounds = (sum(e.round for e in p.events) if n.scheduled_rounds_only
               else h / (gap + n.round_hours / 24))
     postponed = h / n.postpone_days if n.postpone_above_tension < 1 else 0.0
-    opens = p.outflow.corridor_open or any(e.set.get("corridor_open") is True for e in p.events)
-    busy = h * 24.0 if opens else 0.0
-    if p.outflow.mode == "queue":  # no decisions; the queue is served once, then it is empty
+    if p.outflow.mode == "queue":  # no decisions (the corridor itself costs no event)
         steps = 1.0
-        busy = min(busy, p.world.population_people / p.outflow.corridor_capacity_per_hour + 1)
     return {
         "decision steps (outflow.decision_step_hours)": steps,
-        "corridor slices (hourly while people wait)": busy,
+        "throughput steps (outflow.throughput_step_hours)": 0.0 if p.outflow.throughput == (
+            "constant") else h * 24 / p.outflow.throughput_step_hours,
         "incidents (ceasefire.base_incidents_per_day and tension_incident_weight)": incidents,
         "rounds of talks (negotiation.mean_days_between_rounds)": ROUND_EVENTS * rounds,
         "postponements (negotiation.postpone_days)": postponed,

@@ -1,0 +1,121 @@
+"""The exit corridor as a fluid queue: first come, first served in closed form, no events.
+
+While people wait and the corridor is open, capacity accrues at `corridor_capacity_per_hour`; it
+changes only at known times (timeline events, throughput steps), each a world update. From an
+update at t0 with a fraction `frac` of a person's capacity already accrued, the k-th person served
+crosses at t0 + (k - frac - EPS) / rate: whole people, each at the moment the cumulative capacity
+reaches their place in the queue (EPS, a millionth of a person, is rounding). The fraction carries
+across capacity changes and closures and is dropped when the queue empties (idle capacity is not
+saved). So the corridor needs no process: the world serves the queue up to `now` whenever it is
+brought up to date, and series and outcomes between updates are read in closed form from the
+snapshots, which carry the flow's rate and fraction.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import NamedTuple
+
+import numpy as np
+
+EPS = 1e-6  # a millionth of a person is rounding
+
+
+class Crossing(NamedTuple):
+    """People of one cohort crossing one after another at a constant rate (step 0: at once)."""
+
+    joined: float  # the day the cohort joined the queue
+    first: float   # the day the first of them crossed
+    step: float    # days between two of them
+    people: int
+
+
+def serve(queue: deque[list[float]], crossings: list[Crossing], waiting: int, frac: float,
+          rate: float, t0: float, now: float) -> tuple[int, float, float]:
+    """Serve the queue from t0 to now at `rate` people a day (cohorts [joined, people], first
+    first); append the crossings. Returns (people served, the fraction carried on, the person-days
+    those served spent outside before now: what they did not eat)."""
+    dt = now - t0
+    n = int(frac + rate * dt + EPS)
+    if n >= waiting:
+        n, carry = waiting, 0.0
+    else:
+        carry = frac + rate * dt - n
+    if n <= 0:
+        return 0, carry, 0.0
+    step = 1.0 / rate
+    first = t0 + (1.0 - frac - EPS) * step
+    left = n
+    while left:
+        cohort = queue[0]
+        m = int(cohort[1])
+        if m > left:
+            m = left
+        last = crossings[-1] if crossings else None
+        if last is not None and last.joined == cohort[0] and last.step == step and abs(
+                last.first + last.people * step - first) <= 1e-9 * step:
+            crossings[-1] = last._replace(people=last.people + m)  # the same run goes on
+        else:
+            crossings.append(Crossing(cohort[0], first, step, m))
+        first += m * step
+        cohort[1] -= m
+        left -= m
+        if cohort[1] == 0:
+            queue.popleft()
+    return n, carry, n * dt - (n * (n + 1) / 2 - n * (frac + EPS)) * step
+
+
+def served(frac: np.ndarray, rate: np.ndarray, waiting: np.ndarray,
+           dt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """People served `dt` days after snapshots (arrays) and the person-days they spent outside:
+    what `serve` gives, for series between updates."""
+    n = np.minimum(waiting, np.floor(frac + rate * np.maximum(dt, 0.0) + EPS))
+    n = np.where(rate > 0, n, 0.0)
+    step = np.divide(1.0, rate, out=np.zeros_like(rate), where=rate > 0)
+    return n, n * dt - (n * (n + 1) / 2 - n * (frac + EPS)) * step
+
+
+def first_reaching(times: np.ndarray, ends: np.ndarray, departed: np.ndarray, waiting: np.ndarray,
+                   frac: np.ndarray, rate: np.ndarray, level: float) -> float | None:
+    """The first day `departed` reaches `level`, between snapshots too (rows valid until `ends`)."""
+    need = np.ceil(level - 1e-9) - departed  # people still to be served
+    step = np.divide(1.0, rate, out=np.zeros_like(rate), where=rate > 0)
+    at = np.where(need <= 0, times, times + np.maximum(need - frac - EPS, 0.0) * step)
+    hit = np.flatnonzero((need <= 0) | ((need <= waiting) & (rate > 0) & (at <= ends)))
+    return round(float(at[hit[0]]), 6) if hit.size else None
+
+
+def waited_days(crossings: list[Crossing]) -> float:
+    """The summed wait of everyone who crossed, in days."""
+    return sum(c.people * (c.first - c.joined) + c.step * c.people * (c.people - 1) / 2
+               for c in crossings)
+
+
+def wait_quantile_days(crossings: list[Crossing], q: float) -> float | None:
+    """The smallest wait at least a share q of those who crossed did not exceed (each person's
+    own wait; a run's waits are an arithmetic sequence), to a billionth; None if nobody crossed."""
+    if not crossings:
+        return None
+    a = np.array([c.first - c.joined for c in crossings])
+    s = np.array([c.step for c in crossings])
+    n = np.array([c.people for c in crossings], dtype=float)
+    rank = math.ceil(q * n.sum() - 1e-9)
+    inv = np.divide(1.0, s, out=np.zeros_like(s), where=s > 0)
+    at_once = None if s.all() else s == 0  # runs crossing all at once: all or none
+
+    def below(w: float) -> np.ndarray:  # how many of each run waited at most w
+        k = np.clip(np.floor((w - a) * inv + 1e-9) + 1, 0.0, n)
+        if at_once is not None:
+            k[at_once] = np.where(w >= a[at_once], n[at_once], 0.0)
+        return k
+
+    lo, hi = float(a.min()) - 1e-12, float((a + s * (n - 1)).max())
+    while hi - lo > 1e-9 * hi:
+        mid = 0.5 * (lo + hi)
+        if below(mid).sum() >= rank:
+            hi = mid
+        else:
+            lo = mid
+    k = below(hi)  # the last of each run at or below hi: the largest of them is the answer
+    return float((a + s * (k - 1))[k > 0].max())
