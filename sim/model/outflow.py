@@ -16,21 +16,22 @@ from sim.model.world import World
 from sim.scenario.params import OutflowParams
 
 
+def felt(level: float, tolerance: float, exponent: float) -> float:
+    """How much a level of fear, hunger or distrust (0-1) drives leaving: nothing at or below the
+    tolerance, linearly to 1 above it, raised to the exponent (tolerance 0, exponent 1: MODEL's
+    linear term)."""
+    return (max(0.0, level - tolerance) / (1.0 - tolerance)) ** exponent
+
+
 def hazard_per_day(p: OutflowParams, world: World) -> float:
-    """A household's rate of deciding to leave (frailty 1), from fear, hunger, distrust and the
-    share of the population already gone (departed, not queuing). An exponent above 1 makes
-    fear, hunger and distrust matter mostly when they are high (people tolerate moderate
-    levels); the default 1 is MODEL's linear hazard."""
+    """A household's rate of deciding to leave (frailty 1), from fear, hunger, distrust (each
+    as `felt` above the tolerance) and the share of the population already gone (departed, not
+    queuing)."""
     k, tol = p.hazard_exponent, p.hazard_tolerance
-    gone = world.departed / world.population
-
-    def felt(level: float) -> float:
-        return (max(0.0, level - tol) / (1.0 - tol)) ** k
-
-    return (p.base_hazard_per_day + p.tension_hazard_per_day * felt(world.tension)
-            + p.hunger_hazard_per_day * felt(world.hunger())
-            + p.distrust_hazard_per_day * felt(1 - world.trust)
-            + p.neighbours_hazard_per_day * gone)
+    return (p.base_hazard_per_day + p.tension_hazard_per_day * felt(world.tension, tol, k)
+            + p.hunger_hazard_per_day * felt(world.hunger(), tol, k)
+            + p.distrust_hazard_per_day * felt(1 - world.trust, tol, k)
+            + p.neighbours_hazard_per_day * (world.departed / world.population))
 
 
 def decisions(env: simpy.Environment, p: OutflowParams, rng: Generator,
