@@ -1,36 +1,33 @@
-"""Households differ: frailty classes of a gamma distribution with mean 1.
+"""Households differ: each one's hazard is `frailty x h`, frailty ~ Gamma(shape, mean 1), exactly.
 
-Each household's hazard is `frailty x h`, frailty ~ Gamma(shape, scale 1/shape). The population is
-split into K classes of equal probability (the gamma's quantiles k/K to (k+1)/K); a class's frailty
-is its conditional mean, K x (P(shape+1, shape q_(k+1)) - P(shape+1, shape q_k)) with P the
-regularised lower incomplete gamma, because x f_shape(x) is the density of Gamma(shape+1, 1/shape)
-for a mean-1 gamma. So the classes' mean frailty is exactly 1, and each class, given its frailty,
-is simulated exactly (its own binomial draws). The surviving share after a cumulative hazard H is
-the mean of exp(-f_k H) over classes, which tends to (1 + H/shape)^(-shape) as K grows.
+Households are exchangeable and decide independently given the common hazard, so, given that a
+household has not decided after a cumulative hazard H (of frailty 1), its frailty is gamma with
+the same shape and rate shape + H (the frail have gone: Bayes with the survival exp(-f H)). The
+chance that it decides in a step adding h is therefore 1 - (1 + h / (shape + H))^(-shape),
+the same for every undecided household and independent between them: one binomial draw a step
+over all undecided households simulates the continuous gamma exactly (no classes). People killed
+or evacuated are taken without regard to frailty, which leaves those remaining distributed alike.
+The share still undecided after H is (1 + H/shape)^(-shape) (Vaupel, Manton and Stallard 1979).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-from functools import lru_cache
+
+#: A gamma shape above this is a spread below 1e-6: households alike, frailty 1.
+ALIKE = 1e12
 
 
-@lru_cache(maxsize=64)
-def frailties(shape: float, classes: int) -> tuple[float, ...]:
-    """The frailty of each class (mean exactly 1); one class of frailty 1 when all are alike."""
-    if shape > 1e12 or classes == 1:  # a spread below 1e-6: alike (and beyond scipy's reach)
-        return (1.0,)
-    from scipy.special import gammainc, gammaincinv
-
-    quantiles = [0.0] + [float(gammaincinv(shape, k / classes))
-                                  for k in range(1, classes)] + [math.inf]
-    mass = [1.0 if math.isinf(q) else float(gammainc(shape + 1, q)) for q in quantiles]
-    mass[0] = 0.0
-    return tuple(classes * (b - a) for a, b in itertools.pairwise(mass))
+def step_chance(shape: float, cumulative: float, hazard: float) -> float:
+    """The chance that an undecided household decides in a step adding `hazard` (of frailty 1)
+    after a cumulative `cumulative`: 1 - exp(-hazard) when all are alike."""
+    if shape > ALIKE:
+        return -math.expm1(-hazard)
+    return -math.expm1(-shape * math.log1p(hazard / (shape + cumulative)))
 
 
-def surviving_share(shape: float, classes: int, cumulative_hazard: float) -> float:
+def surviving_share(shape: float, cumulative: float) -> float:
     """The share of households not yet decided after a cumulative hazard (frailty 1)."""
-    f = frailties(shape, classes)
-    return sum(math.exp(-x * cumulative_hazard) for x in f) / len(f)
+    if shape > ALIKE:
+        return math.exp(-cumulative)
+    return (1.0 + cumulative / shape) ** -shape

@@ -3,15 +3,13 @@ serves its queue in closed form: sim/model/fluid.py)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Generator as Process
 
 import simpy
 from numpy.random import Generator
 from simpy.events import Timeout
 
-from sim.model.frailty import frailties
-from sim.model.state import apportion
+from sim.model.frailty import step_chance
 from sim.model.world import World
 from sim.scenario.params import OutflowParams
 
@@ -36,41 +34,31 @@ def hazard_per_day(p: OutflowParams, world: World) -> float:
 
 def decisions(env: simpy.Environment, p: OutflowParams, rng: Generator,
               world: World) -> Process[simpy.Event, object, None]:
-    """Every decision step, in each frailty class, a binomial number of its undecided households
-    decide to leave (one draw per class per step, in class order, whatever the state, so what-ifs
-    share their random numbers). People killed or evacuated leave the classes in proportion."""
+    """Every decision step a binomial number of the undecided households decide to leave, each
+    with the chance its gamma frailty gives after the hazard so far (sim/model/frailty.py: one
+    draw a step, exact); no draw when nobody can decide. The undecided are the residents but the stayers (people killed or
+    evacuated have left them)."""
     if p.mode == "queue":
         yield from everyone_at_once(env, world)
         return
     step = p.decision_step_hours / 24
     size = p.household_size_people
-    frailty = frailties(p.hazard_heterogeneity, p.frailty_classes)
-    each, extra = divmod(world.residents - world.stayers, len(frailty))  # equal-sized classes
-    undecided = [each + (j < extra) for j in range(len(frailty))]
-    left = sum(undecided)
-    binomial, exp = rng.binomial, math.exp
+    shape = p.hazard_heterogeneity
+    cumulative = 0.0  # the hazard of frailty 1 the undecided have come through
+    binomial = rng.binomial
     while True:
         yield Timeout(env, step)
         world.advance(env.now)
-        lost = left - max(0, world.residents - world.stayers)
-        if lost > 0:  # killed or evacuated since the last step
-            undecided = [n - k for n, k in zip(undecided, apportion(lost, undecided), strict=True)]
-            left -= lost
-        if left < size:
+        left = world.residents - world.stayers  # the undecided (killed, evacuated: gone)
+        households = int(left // size)
+        if not households:
             continue  # nobody decides: no draw (a probability 0 takes no random number)
         hazard = hazard_per_day(p, world) * step
-        joined = 0
-        for j, f in enumerate(frailty):  # one draw per class with a household, in class order
-            n = undecided[j]
-            households = int(n // size)
-            if households and (d := int(binomial(households, 1.0 - exp(-f * hazard)))):
-                people = round(d * size)
-                people = n if people > n else people
-                undecided[j] = n - people
-                joined += people
-        if joined:
-            left -= joined
-            world.join_queue(joined)
+        chance = step_chance(shape, cumulative, hazard)
+        cumulative += hazard
+        if d := int(binomial(households, chance)):
+            people = round(d * size)
+            world.join_queue(left if people > left else people)
 
 
 def everyone_at_once(env: simpy.Environment, world: World) -> Process[simpy.Event, object, None]:

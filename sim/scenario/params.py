@@ -145,7 +145,6 @@ class OutflowParams(CorridorParams):
     hazard_tolerance: Annotated[float, Field(ge=0, lt=1)] = 0
     # gamma shape of each household's hazard multiplier (mean 1); inf: all alike (v1)
     hazard_heterogeneity: Annotated[float, Field(gt=0, allow_inf_nan=True)] = math.inf
-    frailty_classes: Annotated[int, Field(ge=1, le=256)] = 8  # equal-probability gamma classes
     mode: Literal["households", "queue"] = "households"  # queue: the null model, all leave at once
 
 
