@@ -16,7 +16,6 @@ from numpy.random import Generator
 from simpy.events import Timeout
 
 import sim.model.replication as replication
-from sim.model.fluid import Crossing
 from sim.model.outflow import decisions
 from sim.model.world import World
 from sim.scenario.params import OutflowParams, ScenarioParams
@@ -44,7 +43,7 @@ def cross(world: World, people: int) -> None:
     while left:
         cohort = world.queue[0]
         n = left if left < cohort[1] else int(cohort[1])
-        world.crossings.append(Crossing(cohort[0], now, 0.0, n))
+        world.runs.append([cohort[0], now, 0.0, n])
         cohort[1] -= n
         left -= n
         if cohort[1] == 0:

@@ -31,38 +31,43 @@ class Crossing(NamedTuple):
     people: int
 
 
-def serve(queue: deque[list[float]], crossings: list[Crossing], waiting: int, frac: float,
+def serve(queue: deque[list[float]], runs: list[list[float]], waiting: int, frac: float,
           rate: float, t0: float, now: float) -> tuple[int, float, float]:
     """Serve the queue from t0 to now at `rate` people a day (cohorts [joined, people], first
-    first); append the crossings. Returns (people served, the fraction carried on, the person-days
-    those served spent outside before now: what they did not eat)."""
+    first); extend or append the runs [joined, first, step, people] of `Crossing` (lists: the
+    last is extended in place, hot). Returns (people served, the fraction carried on, the
+    person-days those served spent outside before now: what they did not eat)."""
     dt = now - t0
-    n = int(frac + rate * dt + EPS)
+    accrued = frac + rate * dt
+    n = int(accrued + EPS)
     if n >= waiting:
         n, carry = waiting, 0.0
     else:
-        carry = frac + rate * dt - n
+        carry = accrued - n
     if n <= 0:
         return 0, carry, 0.0
     step = 1.0 / rate
     first = t0 + (1.0 - frac - EPS) * step
+    last = runs[-1] if runs else None
     left = n
     while left:
         cohort = queue[0]
+        joined = cohort[0]
         m = int(cohort[1])
         if m > left:
             m = left
-        last = crossings[-1] if crossings else None
-        if last is not None and last.joined == cohort[0] and last.step == step and abs(
-                last.first + last.people * step - first) <= 1e-9 * step:
-            crossings[-1] = last._replace(people=last.people + m)  # the same run goes on
+        if last is not None and last[0] == joined and last[2] == step and abs(
+                last[1] + last[3] * step - first) <= 1e-9 * step:
+            last[3] += m  # the same run goes on
         else:
-            crossings.append(Crossing(cohort[0], first, step, m))
+            last = [joined, first, step, m]
+            runs.append(last)
         first += m * step
-        cohort[1] -= m
         left -= m
-        if cohort[1] == 0:
+        if m == cohort[1]:
             queue.popleft()
+        else:
+            cohort[1] -= m
     return n, carry, n * dt - (n * (n + 1) / 2 - n * (frac + EPS)) * step
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Generator as Process
 
-import numpy as np
 import simpy
 from numpy.random import Generator
 
@@ -22,14 +21,14 @@ def negotiation(env: simpy.Environment, p: NegotiationParams, rng: Generator, wo
     if not p.talks_held:
         return
     names = list(p.issues)  # in name order (NegotiationParams)
-    gaps = np.array([p.issues[n].gap for n in names], dtype=float)
-    guarantee = np.array([p.issues[n].guarantee for n in names], dtype=bool)
-    settled = gaps < p.settle_gap
-    if (settled & guarantee).any():  # guarantees given before the start are in force now
-        _guaranteed(p, c, world, int((settled & guarantee).sum()))
+    gaps = [float(p.issues[n].gap) for n in names]
+    guarantee = [p.issues[n].guarantee for n in names]
+    settled = [g < p.settle_gap for g in gaps]
+    if given := _count(settled, guarantee):  # guarantees given before the start are in force
+        _guaranteed(p, c, world, given)
         world.snapshot()
     unproductive = 0
-    while not settled.all():
+    while not all(settled):
         if p.scheduled_rounds_only:
             yield world.round_called | world.ceasefire_collapsed
         else:
@@ -46,23 +45,23 @@ def negotiation(env: simpy.Environment, p: NegotiationParams, rng: Generator, wo
             break
         world.advance(env.now)
         newly, result = _round(p, rng, world, gaps, settled)
-        settled |= newly
-        world.settle(int(newly.sum()))
+        settled = [a or b for a, b in zip(settled, newly, strict=True)]
+        world.settle(sum(newly))
         unproductive = 0 if result == "productive" else unproductive + 1
-        world.shift("trust", p.trust_per_settled_issue * newly.sum()
+        world.shift("trust", p.trust_per_settled_issue * sum(newly)
                     + (p.trust_per_productive_round if result == "productive"
                        else -p.trust_per_unproductive_round))
-        if (newly & guarantee).any():
-            _guaranteed(p, c, world, int((newly & guarantee).sum()))
+        if given := _count(newly, guarantee):
+            _guaranteed(p, c, world, given)
         if result == "setback":
             world.shift("tension", p.setback_tension)
         world.snapshot()
-        log.append(Record(env.now, "round", result, float(newly.sum()),
+        log.append(Record(env.now, "round", result, float(sum(newly)),
                           ", ".join(n for n, s in zip(names, newly, strict=True) if s)))
         if unproductive >= p.max_unproductive_rounds:
             break
     world.advance(env.now)
-    if settled.all():
+    if all(settled):
         world.end_talks(True, p.agreement_trust_change, p.agreement_tension_change)
         world.move_anchor(p.agreement_trust_gain * credibility(p, c, world))
         log.append(Record(env.now, "agreement", "all issues settled", float(len(names))))
@@ -87,29 +86,40 @@ def _guaranteed(p: NegotiationParams, c: CeasefireParams, world: World, count: i
     world.shift("tension", p.guarantee_tension_change * worth)
 
 
-def _round(p: NegotiationParams, rng: Generator, world: World, gaps: np.ndarray,
-           settled: np.ndarray) -> tuple[np.ndarray, str]:
-    """One round, in place on `gaps`: returns the newly settled issues and the result.
+def _count(these: list[bool], guarantee: list[bool]) -> int:
+    """How many of these issues are guarantees."""
+    return sum(1 for a, g in zip(these, guarantee, strict=True) if a and g)
+
+
+def _round(p: NegotiationParams, rng: Generator, world: World, gaps: list[float],
+           settled: list[bool]) -> tuple[list[bool], str]:
+    """One round, in place on `gaps` (plain lists: a few issues, where numpy's calls cost more
+    than the sums): returns the newly settled issues and the result.
 
     Every round draws the same random numbers whatever the state, so two scenarios run with
     one seed keep their negotiation streams aligned (common random numbers)."""
     n = len(gaps)
     u_setback = rng.random()
-    spread = rng.standard_gamma(p.concession_shape, n) / p.concession_shape \
-        if p.concession_shape > 0 else np.ones(n)
-    u_break = rng.random(n)
-    open_ = ~settled
+    shape = p.concession_shape
+    spread = (rng.standard_gamma(shape, n) / shape).tolist() if shape > 0 else [1.0] * n
+    u_break = rng.random(n).tolist()
+    open_ = [i for i in range(n) if not settled[i]]
     memory = sum(math.exp(-(world.env.now - t) * math.log(2) / p.incident_memory_half_life_days)
                  for t in world.incident_times)
     if u_setback < p.setback_probability + p.setback_per_incident_probability * memory:
-        gaps[open_] = np.minimum(1.0, gaps[open_] * (1 + p.setback_widening_share))
-        return np.zeros(n, dtype=bool), "setback"
+        widen = 1 + p.setback_widening_share
+        for i in open_:
+            gaps[i] = min(1.0, gaps[i] * widen)
+        return [False] * n, "setback"
     gone = world.departed / world.population  # the separatists' leverage: the departed share
     mean = (p.mean_concession_share * world.mediator_pressure
             * (1 - p.tension_concession_weight * world.tension)
             * (1 + p.departed_leverage_weight * gone))
-    before = gaps[open_].sum()
-    gaps[open_] *= 1 - np.clip(mean * spread[open_], 0.0, 0.95)
-    newly = open_ & ((gaps < p.settle_gap) | (u_break < p.settle_probability))
-    progress = newly.any() or before - gaps[open_].sum() >= p.min_progress_share * before
+    before = sum(gaps[i] for i in open_)
+    for i in open_:
+        gaps[i] *= 1 - min(max(mean * spread[i], 0.0), 0.95)
+    newly = [False] * n
+    for i in open_:
+        newly[i] = gaps[i] < p.settle_gap or u_break[i] < p.settle_probability
+    progress = any(newly) or before - sum(gaps[i] for i in open_) >= p.min_progress_share * before
     return newly, "productive" if progress else "unproductive"

@@ -3,6 +3,7 @@ serves its queue in closed form: sim/model/fluid.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Generator as Process
 
 import simpy
@@ -14,36 +15,43 @@ from sim.model.world import World
 from sim.scenario.params import OutflowParams
 
 
-def felt(level: float, tolerance: float, exponent: float) -> float:
-    """How much a level of fear, hunger or distrust (0-1) drives leaving: nothing at or below the
-    tolerance, linearly to 1 above it, raised to the exponent (tolerance 0, exponent 1: MODEL's
-    linear term)."""
-    return (max(0.0, level - tolerance) / (1.0 - tolerance)) ** exponent
-
-
-def hazard_per_day(p: OutflowParams, world: World) -> float:
-    """A household's rate of deciding to leave (frailty 1), from fear, hunger, distrust (each
-    as `felt` above the tolerance) and the share of the population already gone (departed, not
-    queuing)."""
+def hazard_rate(p: OutflowParams, population: int) -> Callable[[World], float]:
+    """A household's rate of deciding to leave (frailty 1) in a world: base + the weights of
+    fear (tension), hunger and distrust (1 - trust), each felt only above the tolerance, linearly
+    to 1 above it and raised to the exponent (tolerance 0, exponent 1: MODEL's linear terms),
+    + the neighbours' weight x the share of the population already gone (departed, not queuing).
+    Built once a replication (the decision step is hot)."""
+    base, tension_w, hunger_w = (p.base_hazard_per_day, p.tension_hazard_per_day,
+                                 p.hunger_hazard_per_day)
+    distrust_w, neighbours_w = p.distrust_hazard_per_day, p.neighbours_hazard_per_day
     k, tol = p.hazard_exponent, p.hazard_tolerance
-    return (p.base_hazard_per_day + p.tension_hazard_per_day * felt(world.tension, tol, k)
-            + p.hunger_hazard_per_day * felt(world.hunger(), tol, k)
-            + p.distrust_hazard_per_day * felt(1 - world.trust, tol, k)
-            + p.neighbours_hazard_per_day * (world.departed / world.population))
+    span = 1.0 - tol
+
+    def rate(world: World) -> float:
+        fear = world.tension - tol
+        hunger = world.hunger() - tol
+        distrust = 1 - world.trust - tol
+        return (base + tension_w * ((fear / span if fear > 0.0 else 0.0) ** k)
+                + hunger_w * ((hunger / span if hunger > 0.0 else 0.0) ** k)
+                + distrust_w * ((distrust / span if distrust > 0.0 else 0.0) ** k)
+                + neighbours_w * (world.departed / population))
+
+    return rate
 
 
 def decisions(env: simpy.Environment, p: OutflowParams, rng: Generator,
               world: World) -> Process[simpy.Event, object, None]:
     """Every decision step a binomial number of the undecided households decide to leave, each
     with the chance its gamma frailty gives after the hazard so far (sim/model/frailty.py: one
-    draw a step, exact); no draw when nobody can decide. The undecided are the residents but the stayers (people killed or
-    evacuated have left them)."""
+    draw a step, exact); no draw when nobody can decide. The undecided are the residents but the
+    stayers (people killed or evacuated have left them)."""
     if p.mode == "queue":
         yield from everyone_at_once(env, world)
         return
     step = p.decision_step_hours / 24
     size = p.household_size_people
     shape = p.hazard_heterogeneity
+    hazard_per_day = hazard_rate(p, world.population)
     cumulative = 0.0  # the hazard of frailty 1 the undecided have come through
     binomial = rng.binomial
     while True:
@@ -53,7 +61,7 @@ def decisions(env: simpy.Environment, p: OutflowParams, rng: Generator,
         households = int(left // size)
         if not households:
             continue  # nobody decides: no draw (a probability 0 takes no random number)
-        hazard = hazard_per_day(p, world) * step
+        hazard = hazard_per_day(world) * step
         chance = step_chance(shape, cumulative, hazard)
         cumulative += hazard
         if d := int(binomial(households, chance)):

@@ -79,8 +79,9 @@ def summarise(p: ScenarioParams, world: World, log: list[Record],
     n, _ = served(snaps.flow_fraction[row], snaps.flow_per_day[row], snaps.waiting[row],
                   days - times[row])
     daily = np.diff(departed[row] + n)
-    crossed = sum(c.people for c in world.crossings)
-    p90 = wait_quantile_days(world.crossings, 0.9)
+    crossings = world.crossings
+    crossed = sum(c.people for c in crossings)
+    p90 = wait_quantile_days(crossings, 0.9)
     share = world.departed / world.population
     collapsed = world.ceasefire_collapsed.triggered
     agreed = world.agreement.triggered
@@ -108,7 +109,7 @@ def summarise(p: ScenarioParams, world: World, log: list[Record],
         "day_90pct_departed": first_reaching(times, ends, *flow, 0.9 * world.population),
         "peak_departures_per_day": int(daily.max()) if daily.size else 0,
         "max_waiting_people": int(snaps.waiting.max()),
-        "mean_wait_hours": 24 * waited_days(world.crossings) / crossed if crossed else None,
+        "mean_wait_hours": 24 * waited_days(crossings) / crossed if crossed else None,
         "killed_people": world.killed,
         "p90_wait_hours": None if p90 is None else 24 * p90,
         "trust_at_end": float(world.trust),

@@ -85,7 +85,7 @@ class World:
         self.at_war = False
         self.incident_times: list[float] = []
         self.queue: deque[list[float]] = deque()  # cohorts [joined_day, people], first come first
-        self.crossings: list[Crossing] = []  # runs of one cohort crossing, first come first
+        self.runs: list[list[float]] = []  # `Crossing`s as lists (extended in place), in order
         self.snapshots: list[tuple[float, ...]] = []
         self._last = 0.0
         self.relax = Relaxation(w.tension_baseline, p.supplies.hunger_tension_weight,
@@ -94,6 +94,12 @@ class World:
         (self.agreement, self.talks_broken, self.ceasefire_collapsed, self.round_called,
          self.corridor_changed, self.people_joined) = (env.event() for _ in range(6))
         self.snapshot()
+
+    @property
+    def crossings(self) -> list[Crossing]:
+        """The runs of one cohort crossing one after another, first come first."""
+        return [Crossing(joined, first, step, int(people))
+                for joined, first, step, people in self.runs]
 
     @property
     def inside(self) -> int:
@@ -112,7 +118,7 @@ class World:
             return
         inside: float = self.residents + self.waiting
         if self.waiting and self.flow_per_day:
-            n, self.flow_fraction, outside = serve(self.queue, self.crossings, self.waiting,
+            n, self.flow_fraction, outside = serve(self.queue, self.runs, self.waiting,
                                                    self.flow_fraction, self.flow_per_day,
                                                    self._last, now)
             self.waiting, self.departed = self.waiting - n, self.departed + n
@@ -220,11 +226,13 @@ class World:
 
     def join_queue(self, people: int) -> None:
         """`people` residents join the corridor's queue now (call `advance` first); recorded."""
-        self.flow_fraction *= self.waiting > 0  # an empty queue saved no capacity
+        if not self.waiting:
+            self.flow_fraction = 0.0  # an empty queue saved no capacity
         self.residents, self.waiting = self.residents - people, self.waiting + people
         self.queue.append([self.env.now, people])
-        self.signal("people_joined")
-        self.snapshot()
+        if self.people_joined.callbacks:
+            self.signal("people_joined")
+        self.snapshots.append(_read_snapshot(self))  # brought up to date just before
 
     def signal(self, name: str) -> None:
         """Fire a renewable event and arm a new one (one no process waits on is kept: no event)."""
