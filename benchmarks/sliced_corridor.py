@@ -16,7 +16,7 @@ from numpy.random import Generator
 from simpy.events import Timeout
 
 import sim.model.replication as replication
-from sim.model.outflow import decisions
+from sim.model.outflow import start
 from sim.model.world import World
 from sim.scenario.params import OutflowParams, ScenarioParams
 
@@ -97,14 +97,24 @@ def corridor(env: simpy.Environment, world: World) -> Process[simpy.Event, objec
             cross(world, people)
 
 
-def decisions_and_corridor(env: simpy.Environment, p: OutflowParams, rng: Generator,
-                           world: World) -> Process[simpy.Event, object, None]:
-    """The households' decisions, the sliced corridor started with them (just after, as before)."""
+def outflow_and_corridor(env: simpy.Environment, p: OutflowParams, rng: Generator,
+                         world: World, horizon: float) -> None:
+    """The households' decisions, the sliced corridor started with them, and a process that
+    brings the world up to date at each decision step (so people who decide join the queue, and
+    wake the corridor, at their step, as when decisions were events)."""
     env.process(corridor(env, world))
-    yield from decisions(env, p, rng, world)
+    start(env, p, rng, world, horizon)
+    if p.mode != "queue":
+        env.process(_tick(env, world, p.decision_step_hours / 24))
+
+
+def _tick(env: simpy.Environment, world: World, step: float) -> Process[simpy.Event, object, None]:
+    while True:
+        yield Timeout(env, step)
+        world.advance(env.now)
 
 
 def use_sliced() -> None:
     """Run replications in this process with the sliced corridor."""
     replication.World = SlicedWorld  # type: ignore[misc]
-    replication.decisions = decisions_and_corridor  # type: ignore[assignment]
+    replication.start_outflow = outflow_and_corridor  # type: ignore[assignment]

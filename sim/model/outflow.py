@@ -3,12 +3,12 @@ serves its queue in closed form: sim/model/fluid.py)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from collections.abc import Generator as Process
 
 import simpy
 from numpy.random import Generator
-from simpy.events import Timeout
 
 from sim.model.frailty import step_chance
 from sim.model.world import World
@@ -39,34 +39,50 @@ def hazard_rate(p: OutflowParams, population: int) -> Callable[[World], float]:
     return rate
 
 
-def decisions(env: simpy.Environment, p: OutflowParams, rng: Generator,
-              world: World) -> Process[simpy.Event, object, None]:
-    """Every decision step a binomial number of the undecided households decide to leave, each
-    with the chance its gamma frailty gives after the hazard so far (sim/model/frailty.py: one
-    draw a step, exact); no draw when nobody can decide. The undecided are the residents but the
-    stayers (people killed or evacuated have left them)."""
+def start(env: simpy.Environment, p: OutflowParams, rng: Generator, world: World,
+          horizon: float) -> None:
+    """Start the population's outflow: households deciding on the world's decision clock, or
+    the null model (everyone queues at once) as a process."""
     if p.mode == "queue":
-        yield from everyone_at_once(env, world)
-        return
-    step = p.decision_step_hours / 24
-    size = p.household_size_people
-    shape = p.hazard_heterogeneity
-    hazard_per_day = hazard_rate(p, world.population)
-    cumulative = 0.0  # the hazard of frailty 1 the undecided have come through
-    binomial = rng.binomial
-    while True:
-        yield Timeout(env, step)
-        world.advance(env.now)
-        left = world.residents - world.stayers  # the undecided (killed, evacuated: gone)
-        households = int(left // size)
-        if not households:
-            continue  # nobody decides: no draw (a probability 0 takes no random number)
-        hazard = hazard_per_day(world) * step
-        chance = step_chance(shape, cumulative, hazard)
-        cumulative += hazard
-        if d := int(binomial(households, chance)):
-            people = round(d * size)
-            world.join_queue(left if people > left else people)
+        env.process(everyone_at_once(env, world))
+    else:
+        world.keep_clock(Decisions(p, rng, world.population, horizon), p.decision_step_hours / 24)
+
+
+class Decisions:
+    """Every decision step before the horizon, a binomial number of the undecided households
+    decide to leave, each with the chance its gamma frailty gives after the hazard so far
+    (sim/model/frailty.py: one draw a step, exact); no draw when nobody can decide. The undecided
+    are the residents but the stayers (people killed or evacuated have left them).
+
+    The steps are a clock of the World, not events: `World.advance` stops at each step due and
+    calls this with the world brought to it (a step at the moment of an event comes first), so
+    what is decided does not depend on how often the world is brought up to date."""
+
+    def __init__(self, p: OutflowParams, rng: Generator, population: int,
+                 horizon: float) -> None:
+        self.step = p.decision_step_hours / 24
+        self.size = p.household_size_people
+        self.shape = p.hazard_heterogeneity
+        self.hazard_per_day = hazard_rate(p, population)
+        self.cumulative = 0.0  # the hazard of frailty 1 the undecided have come through
+        self.binomial = rng.binomial
+        self.horizon = horizon
+
+    def __call__(self, world: World, t: float) -> float:
+        """Decide at step `t` (the world brought to it); returns the next step's day (inf: none
+        before the horizon)."""
+        left = world.residents - world.stayers
+        households = int(left // self.size)
+        if households:  # else nobody decides: no draw (a probability 0 takes no random number)
+            hazard = self.hazard_per_day(world) * self.step
+            chance = step_chance(self.shape, self.cumulative, hazard)
+            self.cumulative += hazard
+            if d := int(self.binomial(households, chance)):
+                people = round(d * self.size)
+                world.join_queue(left if people > left else people)
+        t += self.step
+        return t if t < self.horizon else math.inf
 
 
 def everyone_at_once(env: simpy.Environment, world: World) -> Process[simpy.Event, object, None]:

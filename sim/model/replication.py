@@ -13,7 +13,7 @@ from sim.model.ceasefire import ceasefire
 from sim.model.commitments import broken_ceasefire
 from sim.model.fluid import first_reaching, served, wait_quantile_days, waited_days
 from sim.model.negotiation import negotiation
-from sim.model.outflow import decisions
+from sim.model.outflow import start as start_outflow
 from sim.model.rng import parameter_stream, streams
 from sim.model.supplies import supplies
 from sim.model.throughput import throughput
@@ -51,7 +51,7 @@ def run_replication(scenario: Scenario, replication: int, seed: int) -> Replicat
     env.process(negotiation(env, p.negotiation, rng["negotiation"], world, log, p.ceasefire))
     env.process(ceasefire(env, p.ceasefire, rng["ceasefire"], world, log, incident_days(events)))
     env.process(broken_ceasefire(env, p.negotiation, world))
-    env.process(decisions(env, p.outflow, rng["outflow"], world))
+    start_outflow(env, p.outflow, rng["outflow"], world, p.horizon_days)
     if p.outflow.throughput != "constant":
         env.process(throughput(env, p.outflow, rng["throughput"], world))
     env.process(supplies(env, p.supplies, rng["supplies"], world, log))

@@ -42,19 +42,19 @@ class Relaxation:
                 at_war: bool) -> float:
         """Tension `dt` days on, exactly, from `tension` with this stock and this many inside."""
         rate = self.tension_rate
-        if at_war or inside <= 0 or supplies - inside * dt >= inside * self.comfortable \
-                or supplies <= 0.0:  # a constant target: at war, nobody inside, fed or starving
-            if at_war:
-                target = 1.0
-            elif inside <= 0:
-                target = min(1.0, self.baseline)  # self.target, written out (hot)
-            else:
-                days = (supplies if supplies > 0.0 else 0.0) / inside / self.comfortable
-                target = min(1.0, self.baseline + self.weight * (1.0 - min(1.0, days)))
+        if at_war:
+            return 1.0 + (tension - 1.0) * math.exp(-dt * rate)
+        c, b, w = self.comfortable, self.baseline, self.weight
+        if inside <= 0:  # nobody inside: a constant target
+            target = min(1.0, b)  # self.target, written out (hot)
+            return target + (tension - target) * math.exp(-dt * rate)
+        if supplies <= 0.0 or supplies - inside * dt >= inside * c:  # starving or fed: constant
+            days = (supplies if supplies > 0.0 else 0.0) / inside / c
+            target = min(1.0, b + w * (1.0 - (days if days < 1.0 else 1.0)))
             return target + (tension - target) * math.exp(-dt * rate)
         # the forcing's corners: the stock falls to `comfortable` days, then to nothing; and
         # (if the target reaches 1 on the way) the day it does
-        days, c, b, w = supplies / inside, self.comfortable, self.baseline, self.weight
+        days = supplies / inside
         ceiling = days - c + c * (1.0 - b) / w if w > 0 and b + w > 1.0 else -1.0
         corners = [x for x in (days - c, days, ceiling) if 0.0 < x < dt]
         if len(corners) > 1:

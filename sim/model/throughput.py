@@ -44,6 +44,7 @@ def throughput(env: simpy.Environment, p: OutflowParams, rng: Generator,
     step = p.throughput_step_hours / 24
     while True:
         yield Timeout(env, step)
+        world.advance(env.now)  # the queue as it is now (households have decided meanwhile)
         capacity = world.corridor_capacity_per_hour
         if not world.corridor_open or capacity <= 0:
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from itertools import chain
+from collections.abc import Callable
 from typing import Generic, NamedTuple, TypeVar
 
 import numpy as np
@@ -60,6 +61,10 @@ class Record(NamedTuple):
     note: str = ""
 
 
+def _never(world: World, day: float) -> float:
+    return math.inf
+
+
 class World:
     """Mutable state of one replication, changed only through its methods (`advance`, ...)."""
 
@@ -88,6 +93,7 @@ class World:
         self.runs: list[list[float]] = []  # `Crossing`s as lists (extended in place), in order
         self.snapshots: list[tuple[float, ...]] = []
         self._last = 0.0
+        self.due, self.decide = math.inf, _never  # the decision clock (`keep_clock`)
         self.relax = Relaxation(w.tension_baseline, p.supplies.hunger_tension_weight,
                                 p.supplies.comfortable_supply_days,
                                 LN2 / w.tension_half_life_days, LN2 / w.trust_half_life_days)
@@ -110,23 +116,39 @@ class World:
         """How short of supplies everyone inside (residents and those queuing) is: 0 to 1."""
         return self.relax.hunger(self.supplies_person_days, self.residents + self.waiting)
 
+    def keep_clock(self, decide: Callable[[World, float], float], first: float) -> None:
+        """Call `decide(world, day)` at each day due, from `first` (the households' decision
+        steps): `advance` stops at each, so they need no events; `decide` returns the next."""
+        self.decide, self.due = decide, first
+
     def advance(self, now: float) -> None:
+        """Bring the world to `now`, stopping at each decision step due on the way (hot)."""
+        while self.due <= now:
+            day = self.due
+            self._evolve(day)
+            self.due = self.decide(self, day)
+        self._evolve(now)
+
+    def _evolve(self, now: float) -> None:
         """Bring the corridor's queue, tension, trust and supplies (eaten by all inside, those
         who crossed meanwhile until they did) to `now` (hot)."""
-        dt = now - self._last
+        last = self._last
+        dt = now - last
         if dt <= 0:
             return
-        inside: float = self.residents + self.waiting
-        if self.waiting and self.flow_per_day:
-            n, self.flow_fraction, outside = serve(self.queue, self.runs, self.waiting,
+        waiting = self.waiting
+        inside: float = self.residents + waiting
+        if waiting and self.flow_per_day:
+            n, self.flow_fraction, outside = serve(self.queue, self.runs, waiting,
                                                    self.flow_fraction, self.flow_per_day,
-                                                   self._last, now)
-            self.waiting, self.departed = self.waiting - n, self.departed + n
+                                                   last, now)
+            self.waiting, self.departed = waiting - n, self.departed + n
             inside -= outside / dt  # the mean number inside over the interval
         supplies = self.supplies_person_days
-        self.tension = self.relax.tension(self.tension, dt, supplies, inside, self.at_war)
+        relax = self.relax
+        self.tension = relax.tension(self.tension, dt, supplies, inside, self.at_war)
         anchor = self.trust_anchor
-        self.trust = anchor + (self.trust - anchor) * math.exp(-dt * self.relax.trust_rate)
+        self.trust = anchor + (self.trust - anchor) * math.exp(-dt * relax.trust_rate)
         left = supplies - inside * dt
         self.supplies_person_days = left if left > 0.0 else 0.0
         self._last = now
@@ -158,6 +180,8 @@ class World:
         Violence does not choose: stayers, other residents and each cohort queuing lose people
         in proportion to their numbers (whole people)."""
         self.casualties += casualties
+        if people <= 0:
+            return 0
         stayers, others, queued = apportion(
             people, [self.stayers, self.residents - self.stayers, self.waiting])
         if queued:
@@ -229,7 +253,7 @@ class World:
         if not self.waiting:
             self.flow_fraction = 0.0  # an empty queue saved no capacity
         self.residents, self.waiting = self.residents - people, self.waiting + people
-        self.queue.append([self.env.now, people])
+        self.queue.append([self._last, people])
         if self.people_joined.callbacks:
             self.signal("people_joined")
         self.snapshots.append(_read_snapshot(self))  # brought up to date just before
