@@ -40,7 +40,6 @@ def parameters(draw):
                     "base_hazard_per_day": draw(rate), "neighbours_hazard_per_day": draw(rate),
                     "distrust_hazard_per_day": draw(rate),
                     "hazard_heterogeneity": draw(st.floats(0.05, 50)),
-                    "frailty_classes": draw(st.integers(1, 16)),
                     "mode": draw(st.sampled_from(["households", "queue"]))},
         "supplies": {"convoys_per_day": draw(rate), "hunger_tension_weight": draw(share)},
         "events": [{"name": f"event {i}", "day": draw(st.floats(0, 14.9)),

@@ -10,8 +10,9 @@ import pytest
 
 from sim.model import run_replication
 from sim.model.world import World
+from sim.scenario import load
 
-from conftest import cross_times, crossed_by, scenario, served
+from conftest import ROOT, cross_times, crossed_by, scenario, served
 
 N = 70_000
 SIZE = 3.5
@@ -65,10 +66,11 @@ def test_households_decide_on_the_decision_step_not_before():
 
 
 def test_everyone_but_the_stayers_leaves_to_the_last_person():
-    # 10,001 people (9,001 who may leave: not a multiple of the 7 classes); one evacuated early
-    sc = scenario({"outflow": {"base_hazard_per_day": 20, "stayer_share": 0.1,
+    # 10,001 people (9,001 who may leave); one evacuated early. Gamma frailty (shape 2) after a
+    # cumulative hazard H = 4,000 leaves (1 + H/2)^-2 = 2.5e-7 undecided: 0.002 people expected
+    sc = scenario({"outflow": {"base_hazard_per_day": 200, "stayer_share": 0.1,
                                "household_size_people": 1, "hazard_heterogeneity": 2.0,
-                               "frailty_classes": 7, "corridor_capacity_per_hour": 10_000},
+                               "corridor_capacity_per_hour": 10_000},
                    "world": {"population_people": 10_001},
                    "events": [{"name": "evacuation", "day": 0.01, "evacuate_people": 1}]},
                   horizon_days=20)
@@ -119,3 +121,36 @@ def test_a_queue_that_empties_carries_no_spare_capacity_to_the_next_arrivals():
     # the second cohort is through at hour 6, not earlier: nothing saved from the idle hours
     assert cross_times(world)[-1][0] * 24 == pytest.approx(6.0, abs=1e-6)
     assert _crossed_by(world, 6.0) == 200
+
+
+def test_what_households_decide_does_not_depend_on_how_often_the_world_is_brought_up_to_date(
+        monkeypatch):
+    """Decision steps are the World's own clock: a process that brings the world up to date
+    every hour (between and at the steps) changes no decision, no crossing, no outcome."""
+    import simpy
+
+    import sim.model.replication as replication
+    from sim.model.outflow import start
+
+    sc = load(ROOT / "scenarios" / "baseline.toml")
+    plain = [run_replication(sc, r, 3) for r in range(3)]
+
+    def hourly(env, p, rng, world, horizon):
+        start(env, p, rng, world, horizon)
+
+        def tick():
+            while True:
+                yield simpy.events.Timeout(env, 1 / 24)
+                world.advance(env.now)
+        env.process(tick())
+
+    monkeypatch.setattr(replication, "start_outflow", hourly)
+    for r, before in enumerate(plain):
+        after = run_replication(sc, r, 3)
+        assert after.outcomes.keys() == before.outcomes.keys()
+        for key, value in before.outcomes.items():
+            if isinstance(value, float):
+                assert after.outcomes[key] == pytest.approx(value, rel=1e-9, abs=1e-9), key
+            else:
+                assert after.outcomes[key] == value, key
+        assert before.outcomes["departed_people"] > 0

@@ -70,7 +70,7 @@ def test_the_sliced_reference_crosses_at_slice_ends_and_waits_at_most_an_hour_lo
                                "corridor_capacity_per_hour": 100}}, horizon_days=5)
     fluid = run_replication(sc, 0, 1)
     monkeypatch.setattr(replication, "World", sliced_corridor.SlicedWorld)
-    monkeypatch.setattr(replication, "decisions", sliced_corridor.decisions_and_corridor)
+    monkeypatch.setattr(replication, "start_outflow", sliced_corridor.outflow_and_corridor)
     sliced = run_replication(sc, 0, 1)
     assert fluid.outcomes["departed_people"] == sliced.outcomes["departed_people"] == 10_000
     assert list(fluid.series["departed"]) == list(sliced.series["departed"])  # whole days

@@ -9,12 +9,14 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 import simpy
 
 from sim.model import run_replication
+from sim.model.world import World
 from sim.scenario import Scenario, ScenarioError, limits, load, merge, workload
 from sim.scenario.workload import LimitError, check_work, estimate, events_per_replication
 
@@ -25,9 +27,10 @@ GIB = 2**30
 
 
 def counted_events(path: Path, replications: int = 30) -> float:
-    """Mean SimPy events a replication of a scenario file processes, counted while it runs."""
+    """Mean SimPy events and decision steps (the World's clock: as much work as an event) a
+    replication of a scenario file processes, counted while it runs."""
     sc = load(path)
-    step = simpy.Environment.step
+    step, keep_clock = simpy.Environment.step, World.keep_clock
     count = 0
 
     def counting(env: simpy.Environment) -> None:
@@ -35,12 +38,21 @@ def counted_events(path: Path, replications: int = 30) -> float:
         count += 1
         step(env)
 
+    def counting_clock(world: World, decide: Any, first: float) -> None:
+        def counted(w: World, day: float) -> float:
+            nonlocal count
+            count += 1
+            return decide(w, day)
+        keep_clock(world, counted, first)
+
     simpy.Environment.step = counting  # type: ignore[method-assign]
+    World.keep_clock = counting_clock  # type: ignore[method-assign]
     try:
         for r in range(replications):
             run_replication(sc, r, 7)
     finally:
         simpy.Environment.step = step  # type: ignore[method-assign]
+        World.keep_clock = keep_clock  # type: ignore[method-assign]
     return count / replications
 
 

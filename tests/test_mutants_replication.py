@@ -11,7 +11,7 @@ import pytest
 import simpy
 
 from sim.model import run_replication
-from sim.model.outflow import decisions
+from sim.model.outflow import start
 from sim.model.replication import summarise
 from sim.model.world import World
 
@@ -81,7 +81,7 @@ def test_outcomes_read_the_world_s_own_snapshots_when_given_no_table():
                   horizon_days=2)
     env = simpy.Environment()
     world = World(env, sc.params)
-    env.process(decisions(env, sc.params.outflow, np.random.default_rng(1), world))
+    start(env, sc.params.outflow, np.random.default_rng(1), world, 2)
     env.run(until=2)
     world.advance(2)
     out = summarise(sc.params, world, [])

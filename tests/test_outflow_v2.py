@@ -1,5 +1,5 @@
 """Each term of the decision hazard against its closed form, the 1 - exp(-h dt) chance, stayers,
-gamma frailty classes, and the queue-only null model."""
+the households' gamma frailty, and the queue-only null model."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sim.model import run_replication
-from sim.model.frailty import frailties, surviving_share
+from sim.model.frailty import step_chance, surviving_share
 
 from conftest import scenario
 
@@ -77,15 +77,25 @@ def test_stayers_never_leave_and_share_evacuations_in_proportion():
 
 
 @pytest.mark.parametrize("shape", [0.5, 2.0, 10.0])
-def test_frailty_classes_have_mean_one_and_approach_the_gamma_survival(shape):
-    for k, tolerance in ((8, 0.03), (64, 0.004)):
-        f = frailties(shape, k)
-        assert len(f) == k and sum(f) / k == pytest.approx(1.0, rel=1e-12)
-        assert list(f) == sorted(f)
-        for h in (0.25, 1.0, 3.0, 10.0):
-            assert surviving_share(shape, k, h) == pytest.approx((1 + h / shape) ** -shape,
-                                                                 abs=tolerance)
-    assert frailties(math.inf, 8) == (1.0,)
+def test_the_chances_of_the_steps_multiply_to_the_gamma_survival(shape):
+    """Surviving step after step with the chance given the hazard so far is surviving the
+    whole hazard at once: (1 + H/shape)^-shape, whatever the steps (the posterior is exact)."""
+    steps = np.random.default_rng(3).exponential(0.4, 40)
+    undecided, cumulative = 1.0, 0.0
+    for h in steps:
+        undecided *= 1 - step_chance(shape, cumulative, h)
+        cumulative += h
+        assert undecided == pytest.approx((1 + cumulative / shape) ** -shape, rel=1e-12)
+        assert surviving_share(shape, cumulative) == pytest.approx(undecided, rel=1e-12)
+    # the frail go first: the same step is less likely the more hazard came before it
+    assert step_chance(shape, 0.0, 0.1) > step_chance(shape, 1.0, 0.1) > step_chance(shape, 5, 0.1)
+    # the mean frailty is 1: a first small step is as likely as for households all alike
+    assert step_chance(shape, 0.0, 1e-6) == pytest.approx(1 - math.exp(-1e-6), rel=1e-5)
+
+
+def test_households_all_alike_decide_with_one_minus_exp_of_the_hazard():
+    assert step_chance(math.inf, 3.0, 0.2) == pytest.approx(1 - math.exp(-0.2), rel=1e-15)
+    assert surviving_share(math.inf, 2.0) == pytest.approx(math.exp(-2.0), rel=1e-15)
 
 
 def test_heterogeneous_households_decide_early_then_a_reluctant_core_stays():
@@ -102,8 +112,7 @@ def test_heterogeneous_households_decide_early_then_a_reluctant_core_stays():
     alike, differ = undecided({}), undecided({"hazard_heterogeneity": shape})
     tol = 5 * math.sqrt(0.25 / (N // SIZE))
     assert alike == pytest.approx(np.exp(-rate * days), abs=tol)
-    assert differ == pytest.approx([surviving_share(shape, 8, rate * d) for d in days], abs=tol)
-    assert differ == pytest.approx((1 + rate * days / shape) ** -shape, abs=0.03 + tol)
+    assert differ == pytest.approx((1 + rate * days / shape) ** -shape, abs=tol)
     # the mean frailty is 1, so on the first day the population's rate is near the alike one;
     # the frail leave first, and the rate of those left falls: a reluctant core remains
     first = (-math.log(differ[0]), -math.log(alike[0]))

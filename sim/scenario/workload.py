@@ -41,7 +41,8 @@ class LimitError(ScenarioError):
 
 def events_per_replication(p: ScenarioParams) -> dict[str, float]:
     """Expected simulation events of one replication, by mechanism (an estimate that errs high:
-    no collapse, no agreement; the corridor, a fluid queue, takes none)."""
+    no collapse, no agreement; the corridor, a fluid queue, takes none; a decision step, on the
+    World's clock, is not a SimPy event but as much work as one)."""
     h = p.horizon_days
     steps = h * 24 / p.outflow.decision_step_hours
     c = p.ceasefire
