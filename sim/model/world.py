@@ -93,7 +93,8 @@ class World:
         self.runs: list[list[float]] = []  # `Crossing`s as lists (extended in place), in order
         self.snapshots: list[tuple[float, ...]] = []
         self._last = 0.0
-        self.due, self.decide = math.inf, _never  # the decision clock (`keep_clock`)
+        self.due = math.inf  # the decision clock (`keep_clock`)
+        self.decide: Callable[[World, float], float] = _never
         self.relax = Relaxation(w.tension_baseline, p.supplies.hunger_tension_weight,
                                 p.supplies.comfortable_supply_days,
                                 LN2 / w.tension_half_life_days, LN2 / w.trust_half_life_days)
