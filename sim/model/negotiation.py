@@ -33,7 +33,8 @@ def negotiation(env: simpy.Environment, p: NegotiationParams, rng: Generator, wo
             yield world.round_called | world.ceasefire_collapsed
         else:
             gap_days = rng.gamma(p.round_gap_shape, p.mean_days_between_rounds / p.round_gap_shape)
-            yield env.timeout(gap_days) | world.round_called | world.ceasefire_collapsed
+            yield simpy.AnyOf(env, (env.timeout(gap_days), world.round_called,
+                                    world.ceasefire_collapsed))
         while (not world.ceasefire_collapsed.triggered
                and _tension(world) > p.postpone_above_tension):
             log.append(Record(env.now, "postponed", "round", world.tension))

@@ -15,7 +15,7 @@ from sim.model.world import World
 from sim.scenario.params import OutflowParams
 
 
-def hazard_rate(p: OutflowParams, population: int) -> Callable[[World], float]:
+def hazard_rate(p: OutflowParams, world: World) -> Callable[[World], float]:
     """A household's rate of deciding to leave (frailty 1) in a world: base + the weights of
     fear (tension), hunger and distrust (1 - trust), each felt only above the tolerance, linearly
     to 1 above it and raised to the exponent (tolerance 0, exponent 1: MODEL's linear terms),
@@ -26,10 +26,11 @@ def hazard_rate(p: OutflowParams, population: int) -> Callable[[World], float]:
     distrust_w, neighbours_w = p.distrust_hazard_per_day, p.neighbours_hazard_per_day
     k, tol = p.hazard_exponent, p.hazard_tolerance
     span = 1.0 - tol
+    population, hunger_of = world.population, world.relax.hunger
 
     def rate(world: World) -> float:
         fear = world.tension - tol
-        hunger = world.hunger() - tol
+        hunger = hunger_of(world.supplies_person_days, world.residents + world.waiting) - tol
         distrust = 1 - world.trust - tol
         return (base + tension_w * ((fear / span if fear > 0.0 else 0.0) ** k)
                 + hunger_w * ((hunger / span if hunger > 0.0 else 0.0) ** k)
@@ -46,7 +47,7 @@ def start(env: simpy.Environment, p: OutflowParams, rng: Generator, world: World
     if p.mode == "queue":
         env.process(everyone_at_once(env, world))
     else:
-        world.keep_clock(Decisions(p, rng, world.population, horizon), p.decision_step_hours / 24)
+        world.keep_clock(Decisions(p, rng, world, horizon), p.decision_step_hours / 24)
 
 
 class Decisions:
@@ -59,12 +60,11 @@ class Decisions:
     calls this with the world brought to it (a step at the moment of an event comes first), so
     what is decided does not depend on how often the world is brought up to date."""
 
-    def __init__(self, p: OutflowParams, rng: Generator, population: int,
-                 horizon: float) -> None:
+    def __init__(self, p: OutflowParams, rng: Generator, world: World, horizon: float) -> None:
         self.step = p.decision_step_hours / 24
         self.size = p.household_size_people
         self.shape = p.hazard_heterogeneity
-        self.hazard_per_day = hazard_rate(p, population)
+        self.hazard_per_day = hazard_rate(p, world)
         self.cumulative = 0.0  # the hazard of frailty 1 the undecided have come through
         self.binomial = rng.binomial
         self.horizon = horizon
