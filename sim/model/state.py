@@ -48,9 +48,11 @@ class Relaxation:
         if inside <= 0:  # nobody inside: a constant target
             target = min(1.0, b)  # self.target, written out (hot)
             return target + (tension - target) * math.exp(-dt * rate)
-        if supplies <= 0.0 or supplies - inside * dt >= inside * c:  # starving or fed: constant
-            days = (supplies if supplies > 0.0 else 0.0) / inside / c
-            target = min(1.0, b + w * (1.0 - (days if days < 1.0 else 1.0)))
+        if supplies - inside * dt >= inside * c:  # fed throughout: the calm target
+            target = b if b < 1.0 else 1.0
+            return target + (tension - target) * math.exp(-dt * rate)
+        if supplies <= 0.0:  # starving throughout
+            target = min(1.0, b + w)
             return target + (tension - target) * math.exp(-dt * rate)
         # the forcing's corners: the stock falls to `comfortable` days, then to nothing; and
         # (if the target reaches 1 on the way) the day it does
