@@ -15,8 +15,7 @@ SUFFIXES = {"_per_hour": "per hour", "_per_day": "per day", "_days": "days", "_h
             "_people": "people", "_share": "share 0–1", "_probability": "probability 0–1"}
 #: Units of parameters whose name carries none (docs/PARAMETERS.md's unit column).
 UNITS = {"peacekeepers": "people", "max_unproductive_rounds": "rounds",
-         "frailty_classes": "classes", "mediator_pressure": "multiplier",
-         "day": "days after the start"}
+         "mediator_pressure": "multiplier", "day": "days after the start"}
 #: Words for a name that reads badly on its own.
 WORDS = {"peacekeepers": "peacekeepers present", "day": "day"}
 
