@@ -47,7 +47,7 @@ from sim.scenario import load
 OUT = Path(__file__).resolve().parent / "latest.json"
 #: What floor_events.py and tests/test_bench.py take from here, measured in the modules beside it.
 __all__ = ["BASELINE", "OUT", "ROOT", "SEED", "events_per_replication", "floor_us_per_event",
-           "main", "measure", "replication_floor_events", "scale", "table",
+           "main", "measure", "replication_floor_events", "scale", "table", "targets",
            "us_per_replication"]
 
 
