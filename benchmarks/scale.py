@@ -1,9 +1,9 @@
 """The long-run figures of `make bench`: a sweep's pool, a checkpoint's bytes, a million runs.
 
-Split from bench.py (which times the model itself). Each function measures one thing on the
-baseline and says how: a million runs is extrapolated from runs of 10,000 and 100,000 (time in
-proportion to the runs, memory along the straight line through the two), not run, unless
-bench.py is given the million itself.
+Split from bench.py, which gathers the figures (bench_model.py times the model itself). Each
+function measures one thing on the baseline and says how: a million runs is extrapolated from
+runs of 10,000 and 100,000 (time in proportion to the runs, memory along the straight line
+through the two), not run, unless bench.py is given the million itself.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from sim.runs import calls, job
 from sim.runs import folder as results
 from sim.runs.calls import Out, PathLike, __version__, _about, _options, _out, _progress, _series
 from sim.runs.ensemble import SERIES_MODES, Ensemble
-from sim.runs.executors import EXECUTORS
+from sim.runs.executors import EXECUTORS, SCHEDULER_TIMEOUT
 from sim.runs.job import Progress
 from sim.scenario import Scenario, ScenarioError, from_tree, load
 from sim.scenario import shipped as scenarios
@@ -46,9 +46,9 @@ __all__ = ["OUTCOMES", "SERIES", "Calibrated", "Comparison", "Ensemble", "Observ
 def run(scenario: Scenario | PathLike | None, runs: int | None = None,
         seed: int | None = None, workers: int | None = None, executor: str = "local",
         out: Out = None, progress: bool | Progress = True, *, scheduler: str | None = None,
-        series: str | None = None, chunk_size: int | None = None,
-        resume: PathLike | None = None, force: bool = False, figures: bool = True,
-        command: str | None = None) -> Ensemble:
+        scheduler_timeout: float = SCHEDULER_TIMEOUT, series: str | None = None,
+        chunk_size: int | None = None, resume: PathLike | None = None, force: bool = False,
+        figures: bool = True, command: str | None = None) -> Ensemble:
     """Run a scenario (a file or a loaded Scenario) `runs` times, as `sim run` does; with `out`,
     also write the same results folder, checkpoints and all (`resume` continues one)."""
     runs, seed, workers, chunk_size = _options(runs=runs, seed=seed, workers=workers,
@@ -58,8 +58,9 @@ def run(scenario: Scenario | PathLike | None, runs: int | None = None,
                           f"{', '.join(EXECUTORS)} and a series of {', '.join(SERIES_MODES)}")
     source = scenario if isinstance(scenario, Scenario) or scenario is None else Path(scenario)
     return job.run(source, runs, seed, about=_about("run", command), executor=executor,
-                   workers=workers, scheduler=scheduler, series=series, chunk_size=chunk_size,
-                   out=_out(out), resume=None if resume is None else Path(resume), force=force,
+                   workers=workers, scheduler=scheduler, scheduler_timeout=scheduler_timeout,
+                   series=series, chunk_size=chunk_size, out=_out(out),
+                   resume=None if resume is None else Path(resume), force=force,
                    figures=_standard_figures if figures else None, progress=_progress(progress))
 
 

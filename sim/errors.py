@@ -19,6 +19,10 @@ class OptionError(ValueError):
     """A value the command's options would refuse (runs, seed, workers...), given to the API."""
 
 
+class SchedulerError(OptionError):
+    """A Dask scheduler that does not answer, or has no worker to run on, within the wait."""
+
+
 class InputError(ValueError):
     """An input path that is not a readable regular file of a sensible size."""
 

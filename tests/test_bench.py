@@ -78,3 +78,9 @@ def test_the_cost_of_a_replication_in_floor_events_is_measured_and_committed() -
     assert 0 < _bench().replication_floor_events(sc, rounds=1, reps=2) < 1e6
     result = json.loads((ROOT / "benchmarks" / "latest.json").read_text())
     assert result["replication_floor_events"] > 0
+
+
+def test_the_committed_targets_are_those_the_committed_figures_meet() -> None:
+    """bench_table.targets, applied to latest.json's figures, gives latest.json's verdicts."""
+    result = json.loads((ROOT / "benchmarks" / "latest.json").read_text())
+    assert _bench().targets(result) == result["targets"]

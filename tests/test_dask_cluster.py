@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -93,8 +94,9 @@ class Cluster:
                        "127.0.0.1", "--nthreads", "1", "--dashboard-address", LOCAL,
                        "--name", f"worker{i}", "--local-directory", self.folder / f"scratch{i}",
                        "--death-timeout", "60s")
-        with distributed.Client(self.address, timeout="30s") as client:
-            client.wait_for_workers(workers, timeout=60)
+        if workers:
+            with distributed.Client(self.address, timeout="30s") as client:
+                client.wait_for_workers(workers, timeout=60)
 
     def _address(self, found: Path) -> bool:
         with contextlib.suppress(OSError, ValueError):
@@ -201,6 +203,47 @@ def test_a_worker_killed_mid_run_changes_nothing(
     assert cluster.workers() == 1
 
 
+def _refused(address: str, tmp_path: Path) -> str:
+    """`sim run --scheduler ADDRESS --scheduler-timeout 2` as a user types it, next to a file of
+    theirs: it must end within seconds, exit 2 with no traceback, and leave only that file."""
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / "notes.txt").write_text("mine\n")
+    began = time.monotonic()
+    done = subprocess.run([BIN / "sim", "run", *ARGS, "--scheduler", address,
+                           "--scheduler-timeout", "2", "--out", runs / "out"],
+                          capture_output=True, text=True, timeout=60, cwd=runs)
+    assert time.monotonic() - began < 30, "the wait was not bounded by --scheduler-timeout"
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and done.stderr.startswith("error: "), done.stderr
+    assert sorted(p.name for p in runs.iterdir()) == ["notes.txt"]
+    assert (runs / "notes.txt").read_text() == "mine\n"
+    return done.stderr
+
+
+def test_a_scheduler_without_workers_is_refused_within_the_timeout(tmp_path: Path) -> None:
+    (tmp_path / "cluster").mkdir()
+    lone = Cluster(tmp_path / "cluster")
+    try:
+        lone.up(workers=0)
+        said = _refused(lone.address, tmp_path)
+        assert f"scheduler at {lone.address} has no worker after 2 s" in said
+        assert f"dask worker {lone.address}" in said and "check the address" in said
+        assert lone.workers() == 0  # it did not start one of its own
+    finally:
+        lone.stop()
+
+
+def test_an_address_where_no_scheduler_listens_is_refused_within_the_timeout(
+        tmp_path: Path) -> None:
+    with socket.socket() as taken:  # a free port, then closed: nothing listens there
+        taken.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{taken.getsockname()[1]}"
+    said = _refused(address, tmp_path)
+    assert f"no Dask scheduler answered at {address} within 2 s" in said
+    assert "check the address" in said and "--scheduler-timeout" in said
+
+
 def test_ctrl_c_ends_the_dask_executors_own_local_cluster() -> None:
     """`--executor dask` without a scheduler starts a LocalCluster; Ctrl-C after a chunk (the
     others not done) ends its processes at once, as the end of the run does (test_scale.py)."""
@@ -212,3 +255,27 @@ def test_ctrl_c_ends_the_dask_executors_own_local_cluster() -> None:
     with pytest.raises(KeyboardInterrupt):
         run_ensemble(sc, 400, 5, executor="dask", workers=2, chunk_size=10, progress=ctrl_c)
     _until(lambda: not new_children(before), 15, "the LocalCluster to end")
+
+
+def test_a_client_that_fails_to_start_still_closes_the_local_cluster(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any error of Client(cluster), not only OSError, closes the LocalCluster it was given."""
+    from distributed.core import Status
+
+    started: list[Any] = []
+
+    class Watched(distributed.LocalCluster):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a client that cannot start")
+
+    monkeypatch.setattr(distributed, "LocalCluster", Watched)
+    monkeypatch.setattr(distributed, "Client", broken)
+    before = child_pids()
+    with pytest.raises(RuntimeError, match="a client that cannot start"):
+        run_ensemble(load(BASELINE), 20, 5, executor="dask", workers=1, chunk_size=10)
+    assert [cluster.status for cluster in started] == [Status.closed]
+    _until(lambda: not new_children(before), 15, "the LocalCluster's worker to end")

@@ -14,11 +14,13 @@ from sim.cli.common import (
     WORKERS,
     bar,
     command_line,
+    finite,
     friendly,
     scenario_and_seed,
     scheduler_address,
 )
 from sim.errors import ResultsError, RunFailed, RunInterrupted
+from sim.runs.executors import SCHEDULER_TIMEOUT
 from sim.scenario.load import ScenarioError, load
 from sim.text import printable
 
@@ -33,6 +35,10 @@ from sim.text import printable
               "--scheduler).")
 @click.option("--scheduler", metavar="ADDRESS", callback=scheduler_address,
               help="A running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask).")
+@click.option("--scheduler-timeout", type=click.FloatRange(min=0, min_open=True),
+              callback=finite, default=SCHEDULER_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="With --scheduler: how long to wait for the scheduler to answer and have a "
+                   "worker; then stop with an error (exit 2), nothing written.")
 @click.option("--series", type=click.Choice(["full", "quantiles"]),
               help="Keep every replication's series, or only per-time quantiles (memory stays "
                    "flat for huge runs) [default: full].")
@@ -48,9 +54,9 @@ from sim.text import printable
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or table.")
 @friendly
 def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int | None,
-        executor: str, scheduler: str | None, series: str | None, chunk_size: int | None,
-        out: Path | None, resume: Path | None, force: bool, no_figures: bool,
-        quiet: bool) -> None:
+        executor: str, scheduler: str | None, scheduler_timeout: float, series: str | None,
+        chunk_size: int | None, out: Path | None, resume: Path | None, force: bool,
+        no_figures: bool, quiet: bool) -> None:
     """Run a scenario many times and write a results folder.
 
     Finished chunks are saved next to the results folder as the run goes; after Ctrl-C or a
@@ -61,6 +67,7 @@ def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int 
       sim run scenarios/baseline.toml --runs 500 --seed 7 --out results/mine
       sim run --resume results/mine
       sim run scenarios/baseline.toml --runs 100000 --series quantiles --executor dask
+      sim run scenarios/baseline.toml --scheduler tcp://10.0.0.5:8786 --scheduler-timeout 300
     """
     import sim
     from sim.analysis.report import table
@@ -71,8 +78,9 @@ def run(scenario: Path | None, runs: int | None, seed: int | None, workers: int 
         raise click.UsageError("give a SCENARIO file to run (or --resume DIR)")
     try:
         ens = sim.run(scenario, runs, seed, workers, executor, out or True, bar(quiet),
-                      scheduler=scheduler, series=series, chunk_size=chunk_size, resume=resume,
-                      force=force, figures=not no_figures, command=command_line())
+                      scheduler=scheduler, scheduler_timeout=scheduler_timeout, series=series,
+                      chunk_size=chunk_size, resume=resume, force=force,
+                      figures=not no_figures, command=command_line())
     except (RunInterrupted, RunFailed) as err:
         click.echo(err.message, err=True)
         sys.exit(err.code)

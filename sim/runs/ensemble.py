@@ -129,21 +129,22 @@ class Job:
 def run_ensemble(scenario: Scenario, runs: int, seed: int, executor: str = "local",
                  workers: int | None = None, progress: Callable[[int], None] | None = None, *,
                  series: str = "full", chunk_size: int | None = None,
-                 checkpoint: Checkpoint | None = None,
-                 scheduler: str | None = None) -> Ensemble:
+                 checkpoint: Checkpoint | None = None, scheduler: str | None = None,
+                 scheduler_timeout: float = executors.SCHEDULER_TIMEOUT) -> Ensemble:
     """Run `runs` replications; the result is the same whatever the executor and workers.
 
     With a checkpoint, chunks saved there (and matching its journal) are read instead of run,
     and each chunk is saved as soon as it is done. `series="quantiles"` keeps memory flat as
     runs grow."""
     return run_ensembles([Job(scenario, runs, seed, checkpoint)], executor, workers, progress,
-                         series=series, chunk_size=chunk_size, scheduler=scheduler)[0]
+                         series=series, chunk_size=chunk_size, scheduler=scheduler,
+                         scheduler_timeout=scheduler_timeout)[0]
 
 
 def run_ensembles(jobs: Sequence[Job], executor: str = "local", workers: int | None = None,
                   progress: Callable[[int], None] | None = None, *, series: str = "full",
-                  chunk_size: int | None = None, scheduler: str | None = None
-                  ) -> list[Ensemble]:
+                  chunk_size: int | None = None, scheduler: str | None = None,
+                  scheduler_timeout: float = executors.SCHEDULER_TIMEOUT) -> list[Ensemble]:
     """Several ensembles on one pool (started once, kept busy from the first chunk to the
     last); each is the ensemble `run_ensemble` would give alone."""
     if any(job.runs < 1 for job in jobs):
@@ -169,7 +170,8 @@ def run_ensembles(jobs: Sequence[Job], executor: str = "local", workers: int | N
                     progress(count)
         tasks += [(i, (job.scenario, job.seed, start, count, series))
                   for start, count in pieces if (start, count) not in saved]
-    for k, (rows, data) in _execute(executor, [task for _, task in tasks], workers, scheduler):
+    for k, (rows, data) in _execute(executor, [task for _, task in tasks], workers,
+                                    scheduler, scheduler_timeout):
         i, (_, _, start, count, _) = tasks[k]
         cp = jobs[i].checkpoint
         if cp:
@@ -181,11 +183,11 @@ def run_ensembles(jobs: Sequence[Job], executor: str = "local", workers: int | N
 
 
 def _execute(executor: str, tasks: list[executors.Task], workers: int,
-             scheduler: str | None) -> Iterator[tuple[int, executors.Chunk]]:
+             scheduler: str | None, timeout: float) -> Iterator[tuple[int, executors.Chunk]]:
     if not tasks:
         return iter(())
     if executor == "dask":
-        return executors.dask(run_chunk, tasks, workers, scheduler)
+        return executors.dask(run_chunk, tasks, workers, scheduler, timeout)
     if executor == "serial" or workers == 1 or len(tasks) == 1:
         return executors.serial(run_chunk, tasks)
     return executors.local(run_chunk, tasks, workers)

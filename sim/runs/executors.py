@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sim.errors import OptionError
+from sim.errors import OptionError, SchedulerError
 from sim.scenario.load import Scenario
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ Chunk = tuple["OutcomeTable", dict[str, Any]]
 Runner = Callable[[Scenario, int, int, int, str], Chunk]
 #: How often a worker checks that its parent is alive.
 WATCH_SECONDS = 0.25
+#: How long `--scheduler` waits for its scheduler and a first worker before giving up.
+SCHEDULER_TIMEOUT = 60.0
 
 
 class ExecutorError(RuntimeError):
@@ -49,6 +51,14 @@ def address(value: str | None) -> str | None:
         raise OptionError(f"{value!r} is not a scheduler address; write tcp://HOST:PORT, "
                           "e.g. tcp://10.0.0.5:8786")
     return value
+
+
+def patience(seconds: float) -> float:
+    """Refuse a wait for the scheduler that is not a finite number of seconds above 0."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) \
+            or not 0 < seconds < float("inf"):
+        raise OptionError(f"scheduler_timeout={seconds!r}: give a number of seconds above 0")
+    return float(seconds)
 
 
 def serial(run: Runner, tasks: list[Task]) -> Iterator[tuple[int, Chunk]]:
@@ -123,9 +133,10 @@ def local(run: Runner, tasks: list[Task], workers: int) -> Iterator[tuple[int, C
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def dask(run: Runner, tasks: list[Task], workers: int,
-         scheduler: str | None) -> Iterator[tuple[int, Chunk]]:
-    """A Dask cluster: the scheduler at `scheduler`, or a LocalCluster of `workers` processes."""
+def dask(run: Runner, tasks: list[Task], workers: int, scheduler: str | None,
+         timeout: float = SCHEDULER_TIMEOUT) -> Iterator[tuple[int, Chunk]]:
+    """A Dask cluster: the scheduler at `scheduler` (waiting at most `timeout` seconds for it
+    and a first worker), or a LocalCluster of `workers` processes."""
     try:
         from distributed import Client, LocalCluster, as_completed
         from distributed.scheduler import KilledWorker
@@ -133,20 +144,18 @@ def dask(run: Runner, tasks: list[Task], workers: int,
         raise ExecutorError("the dask executor needs Dask: pip install 'peacesim[dask]' "
                             "(or `make dev`)") from None
 
-    cluster = None
-    try:
+    with ExitStack() as opened:  # closed in reverse, whatever fails: client, then cluster
         if scheduler:
-            client = Client(scheduler, timeout="20s")
+            client = _connected(Client, scheduler, timeout, opened)
         else:
-            with _ctrl_c_ignored():  # so its worker processes ignore it, as the pool's do
-                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=logging.ERROR)
-            client = Client(cluster)
-    except OSError as err:
-        if cluster is not None:
-            cluster.close()
-        raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
-    try:
+            try:
+                with _ctrl_c_ignored():  # so its worker processes ignore it, as the pool's do
+                    cluster = opened.enter_context(LocalCluster(
+                        n_workers=workers, threads_per_worker=1, processes=True,
+                        dashboard_address=None, silence_logs=logging.ERROR))
+                client = opened.enter_context(Client(cluster))
+            except OSError as err:
+                raise ExecutorError(f"cannot start a local Dask cluster: {err}") from None
         shared: dict[int, Any] = {}  # each scenario sent to the workers once
         for sc, *_ in tasks:
             if id(sc) not in shared:
@@ -160,7 +169,25 @@ def dask(run: Runner, tasks: list[Task], workers: int,
                 raise ExecutorError(f"Dask workers died running a chunk: {err}") from None
             yield futures[future], chunk
             future.release()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+
+
+def _connected(client: Callable[..., Any], scheduler: str, timeout: float,
+               opened: ExitStack) -> Any:
+    """A client of the scheduler once it has a worker; within `timeout` seconds, or a clear
+    error instead of waiting for ever on a wrong address or a cluster without workers."""
+    began = time.monotonic()
+    try:
+        connected = opened.enter_context(client(scheduler, timeout=timeout))
+    except OSError:
+        raise SchedulerError(
+            f"no Dask scheduler answered at {scheduler} within {timeout:g} s; check the "
+            "address (is `dask scheduler` running there, is its port open?), or wait longer "
+            "with --scheduler-timeout") from None
+    try:
+        connected.wait_for_workers(1, timeout=max(timeout - (time.monotonic() - began), 0.1))
+    except TimeoutError:
+        raise SchedulerError(
+            f"the Dask scheduler at {scheduler} has no worker after {timeout:g} s; start "
+            f"workers (`dask worker {scheduler}` on each machine) or check the address, or "
+            "wait longer with --scheduler-timeout") from None
+    return connected

@@ -17,7 +17,7 @@ from sim.runs import checkpoint
 from sim.runs import folder as results
 from sim.runs.checkpoint import Checkpoint
 from sim.runs.ensemble import Ensemble, chunks, run_ensemble
-from sim.runs.executors import ExecutorError, address
+from sim.runs.executors import SCHEDULER_TIMEOUT, ExecutorError, address, patience
 from sim.runs.interrupts import Terminated, is_full, kept, no_space, sigterm_as_ctrl_c, stopped
 from sim.runs.outpaths import default_out
 from sim.scenario import workload
@@ -71,8 +71,8 @@ def as_scenario(scenario: Scenario | str | os.PathLike[str]) -> Scenario:
 
 def run(scenario: Scenario | Path | None, runs: int | None, seed: int | None, *,
         about: Mapping[str, Any], executor: str = "local", workers: int | None = None,
-        scheduler: str | None = None, series: str | None = None,
-        chunk_size: int | None = None, out: Path | bool | None = None,
+        scheduler: str | None = None, scheduler_timeout: float = SCHEDULER_TIMEOUT,
+        series: str | None = None, chunk_size: int | None = None, out: Path | bool | None = None,
         resume: Path | None = None, force: bool = False, figures: Figures | None = None,
         progress: Progress = silent) -> Ensemble:
     """Run a scenario; with `out` (True: the default folder) or `resume`, write its results
@@ -80,8 +80,11 @@ def run(scenario: Scenario | Path | None, runs: int | None, seed: int | None, *,
 
     `about` is the manifest's header (made_by, kind, command, version, created). Raises
     ScenarioError or ResultsError for bad input, RunInterrupted after Ctrl-C or SIGTERM and
-    RunFailed when a worker dies; both say what is saved and how to go on."""
+    RunFailed when a worker dies; both say what is saved and how to go on. A scheduler that
+    does not answer or has no worker within `scheduler_timeout` seconds is a SchedulerError
+    (an OptionError), and the run leaves nothing behind."""
     executor = "dask" if address(scheduler) else executor
+    scheduler_timeout = patience(scheduler_timeout)
     version = about["version"]
     cp: Checkpoint | None = None
     if resume is not None:
@@ -104,7 +107,7 @@ def run(scenario: Scenario | Path | None, runs: int | None, seed: int | None, *,
         with progress(runs) as tick:
             return run_ensemble(sc, runs, seed, executor=executor, workers=workers,
                                 progress=tick, series=series, chunk_size=chunk_size,
-                                scheduler=scheduler)
+                                scheduler=scheduler, scheduler_timeout=scheduler_timeout)
     if out is True:
         out = default_out("run", sc.name)
     assert isinstance(out, Path)
@@ -128,7 +131,8 @@ def run(scenario: Scenario | Path | None, runs: int | None, seed: int | None, *,
             with progress(runs) as tick:
                 ens = run_ensemble(sc, runs, seed, executor=executor, workers=workers,
                                    progress=tick, series=series, chunk_size=chunk_size,
-                                   checkpoint=cp, scheduler=scheduler)
+                                   checkpoint=cp, scheduler=scheduler,
+                                   scheduler_timeout=scheduler_timeout)
             manifest = {**about, "scenario": sc.name, "seed": seed, "runs": runs,
                         "scenario_sha256": sc.digest(), "executor": executor,
                         "workers": None if scheduler else workers or os.cpu_count(),
