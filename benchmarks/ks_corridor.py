@@ -1,6 +1,6 @@
 """Do the fluid and the sliced corridor give the same distributions? `python
-benchmarks/ks_corridor.py [RUNS]` runs RUNS (default 10,000) replications of every shipped
-scenario with each corridor (same seeds), compares each outcome with a two-sample KS test and
+benchmarks/ks_corridor.py [RUNS [PROCESSES]]` runs RUNS (default 10,000) replications of every
+shipped scenario with each corridor (same seeds) on PROCESSES (default 2), compares each outcome with a two-sample KS test and
 writes benchmarks/ks_corridor.json (rendered into the README by docs/blocks_corridor.py)."""
 
 from __future__ import annotations
@@ -65,11 +65,12 @@ def _row(a: np.ndarray, b: np.ndarray, stats: Any) -> dict[str, float]:
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    processes = int(sys.argv[2]) if len(sys.argv) > 2 else min(2, os.cpu_count() or 1)
     paths = sorted(str(p) for p in SCENARIOS.glob("*.toml"))
     tasks = [(p, s, a, min(runs, a + CHUNK)) for p in paths for s in (False, True)
              for a in range(0, runs, CHUNK)]
     began = time.perf_counter()
-    with get_context("spawn").Pool(min(2, os.cpu_count() or 1), maxtasksperchild=1) as pool:
+    with get_context("spawn").Pool(processes, maxtasksperchild=1) as pool:
         done = pool.map(_chunk, tasks, chunksize=1)
     rows: dict[tuple[str, bool], list[dict[str, Any]]] = {}
     for (path, sliced, _, _), part in zip(tasks, done, strict=True):
