@@ -78,3 +78,56 @@ def test_the_sliced_reference_crosses_at_slice_ends_and_waits_at_most_an_hour_lo
     assert sliced.outcomes["mean_wait_hours"] == pytest.approx(50.5, abs=1e-6)
     assert fluid.outcomes["mean_wait_hours"] == pytest.approx(50.005, abs=1e-6)
     assert sliced.outcomes["p90_wait_hours"] == pytest.approx(90.0, abs=1e-6)
+
+
+def _counted(crossings: list[Crossing], q: float) -> float:
+    """The bisection counting every trial (what wait_quantile_days skips most counts of)."""
+    a = np.array([c.first - c.joined for c in crossings])
+    s = np.array([c.step for c in crossings])
+    n = np.array([c.people for c in crossings], dtype=float)
+    rank = math.ceil(q * n.sum() - 1e-9)
+    inv = np.divide(1.0, s, out=np.zeros_like(s), where=s > 0)
+
+    def below(w: float) -> np.ndarray:
+        k = np.clip(np.floor((w - a) * inv + 1e-9) + 1, 0.0, n)
+        return np.where(s > 0, k, np.where(w >= a, n, 0.0))
+
+    lo, hi = float(a.min()) - 1e-12, float((a + s * (n - 1)).max())
+    while hi - lo > 1e-9 * hi:
+        mid = 0.5 * (lo + hi)
+        if below(mid).sum() >= rank:
+            hi = mid
+        else:
+            lo = mid
+    k = below(hi)
+    return float((a + s * (k - 1))[k > 0].max())
+
+
+def _corridor(rng: np.random.Generator) -> list[Crossing]:
+    """Runs as a corridor makes them: one rate, back to back, cohorts of varied waits."""
+    step, t, runs = 1 / (24 * float(rng.uniform(50, 500))), 0.0, []
+    for _ in range(int(rng.integers(1, 150))):
+        m = int(rng.integers(1, 2000))
+        runs.append(Crossing(t - float(rng.uniform(0, 3)), t, step, m))
+        t += m * step
+    return runs
+
+
+def _tied(rng: np.random.Generator) -> list[Crossing]:
+    """Runs whose waits coincide (whole half-days, a few steps apart), some all at once."""
+    runs = []
+    for _ in range(int(rng.integers(1, 40))):
+        step = float(rng.choice([1 / 2400, 0.01, 0.0]))
+        joined = float(rng.integers(0, 5))
+        runs.append(Crossing(joined, joined + 0.5 * int(rng.integers(1, 3))
+                             + step * int(rng.integers(0, 3)), step, int(rng.integers(1, 300))))
+    return runs
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_quantile_wait_is_the_counted_bisections_to_the_bit(seed):
+    """The trials decided without counting change nothing: the same float as counting each."""
+    rng = np.random.default_rng(seed)
+    runs = (_corridor if seed % 2 else _tied)(rng)
+    for q in (0.001, 0.1, 0.5, 0.9, 0.99, 1.0, 1 / 3):
+        assert wait_quantile_days(runs, q) == _counted(runs, q)
