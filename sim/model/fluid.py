@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Sequence
 from itertools import chain
 from typing import NamedTuple
 
@@ -92,13 +93,13 @@ def first_reaching(times: np.ndarray, ends: np.ndarray, departed: np.ndarray, wa
     return round(float(at[hit[0]]), 6) if hit.size else None
 
 
-def waited_days(crossings: list[Crossing]) -> float:
-    """The summed wait of everyone who crossed, in days."""
-    return sum(c.people * (c.first - c.joined) + c.step * c.people * (c.people - 1) / 2
-               for c in crossings)
+def waited_days(crossings: Sequence[Sequence[float]]) -> float:
+    """The summed wait of everyone who crossed, in days (`Crossing`s, or the World's runs)."""
+    return sum(people * (first - joined) + step * people * (people - 1) / 2
+               for joined, first, step, people in crossings)
 
 
-def wait_quantile_days(crossings: list[Crossing], q: float) -> float | None:
+def wait_quantile_days(crossings: Sequence[Sequence[float]], q: float) -> float | None:
     """The smallest wait at least a share q of those who crossed did not exceed (each person's
     own wait; a run's waits are an arithmetic sequence), to a billionth; None if nobody crossed.
 

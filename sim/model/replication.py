@@ -79,8 +79,8 @@ def summarise(p: ScenarioParams, world: World, log: list[Record],
     n, _ = served(snaps.flow_fraction[row], snaps.flow_per_day[row], snaps.waiting[row],
                   days - times[row])
     daily = np.diff(departed[row] + n)
-    crossings = world.crossings
-    crossed = sum(c.people for c in crossings)
+    crossings = world.runs  # as `Crossing`s: (joined, first, step, people)
+    crossed = int(sum(run[3] for run in crossings))
     p90 = wait_quantile_days(crossings, 0.9)
     share = world.departed / world.population
     collapsed = world.ceasefire_collapsed.triggered
