@@ -15,10 +15,11 @@ from sim.model.fluid import first_reaching, served, wait_quantile_days, waited_d
 from sim.model.negotiation import negotiation
 from sim.model.outflow import start as start_outflow
 from sim.model.rng import parameter_stream, streams
+from sim.model.snapshots import columns
 from sim.model.supplies import supplies
 from sim.model.throughput import throughput
 from sim.model.timeline import incident_days, timeline
-from sim.model.world import Record, World, columns
+from sim.model.world import Record, World
 from sim.scenario.events import event_day
 from sim.scenario.load import Scenario
 from sim.scenario.params import ScenarioParams

@@ -1,4 +1,5 @@
-"""World: the state the processes of one replication share, and the event log record type."""
+"""World: the state the processes of one replication share, and the event log record type
+(what it records of itself: sim/model/snapshots.py)."""
 
 from __future__ import annotations
 
@@ -6,51 +7,17 @@ import math
 from collections import deque
 from collections.abc import Callable
 from itertools import chain
-from typing import Generic, NamedTuple, TypeVar
+from typing import NamedTuple
 
 import numpy as np
 import simpy
 
-from sim.model.fluid import Crossing, serve, served
+from sim.model.fluid import Crossing, serve
+from sim.model.snapshots import SNAPSHOT, read_snapshot, series
 from sim.model.state import Relaxation, apportion
 from sim.scenario.params import ScenarioParams
 
 LN2 = 0.6931471805599453
-T = TypeVar("T")
-#: A snapshot this close after a day (relative) is at the day: the clock, a running sum of delays,
-#: puts things due at a record time a few rounding steps (1e-14 d/d at most) after it.
-AT_TIME = 1e-13
-
-
-class Snapshot(NamedTuple, Generic[T]):
-    """The state after a change: a `World.table()` row; fields but `time_days` are attributes."""
-
-    time_days: T
-    tension: T
-    at_war: T
-    trust: T
-    trust_anchor: T
-    supplies_person_days: T
-    residents: T
-    waiting: T
-    departed: T
-    killed: T
-    incidents: T
-    issues_settled: T
-    flow_per_day: T   # the corridor's rate while people wait (0: closed, or no capacity)
-    flow_fraction: T  # capacity accrued beyond the last person served
-
-
-#: The columns of a snapshot table; one snapshot read off a World as a tuple (generated).
-SNAPSHOT: tuple[str, ...] = Snapshot._fields
-_read_snapshot = eval("lambda w: (w._last, " + "".join(f"w.{f}, " for f in SNAPSHOT[1:]) + ")")
-
-
-def columns(table: np.ndarray) -> Snapshot[np.ndarray]:
-    """The columns of a snapshot table by name."""
-    return Snapshot(*table.T)
-
-
 class Record(NamedTuple):
     """One line of a replication's event log (what the story tells)."""
 
@@ -159,7 +126,7 @@ class World:
         now = self.env.now
         if now > self._last:
             self.advance(now)
-        self.snapshots.append(_read_snapshot(self))
+        self.snapshots.append(read_snapshot(self))
 
     def table(self) -> np.ndarray:
         """The snapshots as one float array (rows: snapshots, columns: `SNAPSHOT`)."""
@@ -257,7 +224,7 @@ class World:
         self.queue.append([self._last, people])
         if self.people_joined.callbacks:
             self.signal("people_joined")
-        self.snapshots.append(_read_snapshot(self))  # brought up to date just before
+        self.snapshots.append(read_snapshot(self))  # brought up to date just before
 
     def signal(self, name: str) -> None:
         """Fire a renewable event and arm a new one (one no process waits on is kept: no event)."""
@@ -269,15 +236,4 @@ class World:
 
     def series(self, times: np.ndarray, table: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """The state at given days: the last snapshot at or before each, carried in closed form."""
-        s = self.table() if table is None else table
-        at = columns(s[np.searchsorted(s[:, 0], times + AT_TIME * np.maximum(times, 1.0),
-                                       side="right") - 1])
-        dt = times - at.time_days  # at or above 0 but for a few rounding steps (AT_TIME)
-        n, outside = served(at.flow_fraction, at.flow_per_day, at.waiting, dt)
-        inside = at.residents + at.waiting  # then its mean since the snapshot, and now:
-        mean = inside - np.divide(outside, dt, out=np.zeros_like(dt), where=dt > 0)
-        return {
-            **self.relax.series(at, dt, mean, inside - n),
-            "residents": at.residents, "waiting": at.waiting - n, "departed": at.departed + n,
-            "killed": at.killed, "incidents": at.incidents, "issues_settled": at.issues_settled,
-        }
+        return series(self.relax, self.table() if table is None else table, times)
