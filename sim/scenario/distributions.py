@@ -62,8 +62,8 @@ class Distribution:
             if a[0] not in rows:
                 rows[a[0]] = int(rng.integers(len(a[1])))
             return a[1][rows[a[0]]]
-        if self.form == "uniform":
-            return float(rng.uniform(a[0], a[1]))
+        if self.form == "uniform":  # rng.uniform's arithmetic, without its broadcasting
+            return a[0] + (a[1] - a[0]) * rng.random()
         if self.form == "triangular":
             return float(rng.triangular(a[0], a[1], a[2])) if a[0] < a[2] else float(a[0])
         if self.form == "beta":
