@@ -19,6 +19,7 @@ import numpy as np
 import simpy
 
 import sim.model.replication
+from sim.model.world import World
 from sim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,13 +53,25 @@ def floor_us_per_event(events: int = 200_000) -> float:
 
 
 class CountingEnvironment(simpy.Environment):
-    """Counts the events a replication processes (used in a separate, untimed pass)."""
+    """Counts the events a replication processes, and the households' decision steps (the
+    World's clock: as much work as an event), in a separate, untimed pass."""
 
     processed = 0
 
     def step(self) -> None:
         CountingEnvironment.processed += 1
         super().step()
+
+
+class CountingWorld(World):
+    """A World whose decision steps CountingEnvironment counts."""
+
+    def keep_clock(self, decide: Callable[[World, float], float], first: float) -> None:
+        def counted(world: World, day: float) -> float:
+            CountingEnvironment.processed += 1
+            return decide(world, day)
+
+        super().keep_clock(counted, first)
 
 
 class TimingEnvironment(simpy.Environment):
@@ -85,11 +98,17 @@ def environment(cls: type[simpy.Environment]) -> Iterator[None]:
 
 
 def events_per_replication(sc: Scenario, reps: int = 200) -> float:
+    """SimPy events and decision steps a replication processes, on average."""
+    world = sim.model.replication.World
     with environment(CountingEnvironment):
-        CountingEnvironment.processed = 0
-        for r in range(reps):
-            sim.model.replication.run_replication(sc, r, SEED)
-        return CountingEnvironment.processed / reps
+        sim.model.replication.World = CountingWorld  # type: ignore[misc]
+        try:
+            CountingEnvironment.processed = 0
+            for r in range(reps):
+                sim.model.replication.run_replication(sc, r, SEED)
+            return CountingEnvironment.processed / reps
+        finally:
+            sim.model.replication.World = world  # type: ignore[misc]
 
 
 def us_per_replication(sc: Scenario, reps: int = 200) -> tuple[float, float]:

@@ -1,7 +1,8 @@
 """Do the fluid and the sliced corridor give the same distributions? `python
 benchmarks/ks_corridor.py [RUNS [PROCESSES]]` runs RUNS (default 10,000) replications of every
-shipped scenario with each corridor (same seeds) on PROCESSES (default 2), compares each outcome with a two-sample KS test and
-writes benchmarks/ks_corridor.json (rendered into the README by docs/blocks_corridor.py)."""
+shipped scenario with each corridor (same seeds) on PROCESSES (default 2), compares each outcome
+with a two-sample KS test and writes benchmarks/ks_corridor.json (rendered into the README by
+docs/blocks_corridor.py)."""
 
 from __future__ import annotations
 

@@ -39,7 +39,8 @@ ROWS: list[Row] = [
      lambda r: f"{r['floor_us_per_event']:.2f} µs per event"),
     (("replication_floor_events",), "baseline: one replication in units of the floor "
      "(`replication_floor_events`)", lambda r: f"{count(r['replication_floor_events'])} events"),
-    (("events_per_replication",), "baseline: SimPy events per replication",
+    (("events_per_replication",),
+     "baseline: events per replication (SimPy events and decision steps)",
      lambda r: count(r["events_per_replication"])),
     (("model_us_per_event",), "baseline: cost per event, whole replication",
      lambda r: f"{r['model_us_per_event']:.1f} µs ({r['model_to_floor_per_event']:.1f} × the "
