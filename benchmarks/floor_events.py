@@ -1,6 +1,6 @@
 """The cost of a baseline replication in events of the floor, alone: `python
-benchmarks/floor_events.py` prints `replication_floor_events` (bench.py's measure, the issue's
-target at most 1,500) with the load average, and puts it into benchmarks/latest.json."""
+benchmarks/floor_events.py` prints `replication_floor_events` (bench.py's measure, target at
+most 1,500) with the load average, and puts it into benchmarks/latest.json."""
 
 from __future__ import annotations
 

@@ -57,7 +57,7 @@ def _ode(days: float, steps: int = 20_000) -> float:
 
 
 def test_tension_does_not_depend_on_how_often_the_state_is_brought_up_to_date():
-    # the issue's case: after 6 days of falling stock, 1 call gave 0.408 and 240 calls 0.430
+    # a case that went wrong before: after 6 days of falling stock, 1 call gave 0.408 and 240 calls 0.430
     once, often = _advanced(6, 1), _advanced(6, 240)
     assert once.tension == pytest.approx(often.tension, abs=1e-12)
     assert once.supplies_person_days == pytest.approx(often.supplies_person_days, rel=1e-12)
@@ -95,6 +95,29 @@ def test_trust_relaxes_to_its_anchor_not_to_hunger():
     (99, [3, 4], [3, 4]), (0, [3, 4], [0, 0]), (7, [100, 1, 1], [7, 0, 0])])
 def test_apportion_takes_whole_people_in_proportion(total, counts, taken):
     assert apportion(total, counts) == taken
+
+
+def _largest_remainder(total: int, counts: list[int]) -> list[int]:
+    """The rule written out: floors, then one more to the largest remainders, earlier first."""
+    whole = sum(counts)
+    taken = [total * c // whole for c in counts]
+    rest = sorted(range(len(counts)), key=lambda i: (-(total * counts[i] % whole), i))
+    for i in rest[:total - sum(taken)]:
+        taken[i] += 1
+    return taken
+
+
+@pytest.mark.parametrize("groups", [3, 65, 700])
+def test_apportion_of_many_groups_follows_the_largest_remainder_rule(groups):
+    rng = np.random.default_rng(groups)
+    for _ in range(200):
+        counts = rng.integers(0, 5_000, groups).tolist()
+        counts[rng.integers(groups)] = 3  # ties and small groups
+        total = int(rng.integers(1, sum(counts)))
+        got = apportion(total, counts)
+        assert got == _largest_remainder(total, counts)
+        assert sum(got) == total and all(0 <= g <= c for g, c in zip(got, counts, strict=True))
+        assert all(type(g) is int for g in got)
 
 
 def test_evacuations_take_stayers_in_proportion():

@@ -113,6 +113,13 @@ def apportion(total: int, counts: Sequence[int]) -> list[int]:
         return list(counts)
     if total <= 0:
         return [0] * len(counts)
+    if len(counts) > 64 and whole < 2**31:  # many groups (a long queue's cohorts): in numpy
+        c = np.fromiter(counts, np.int64, len(counts))
+        got = total * c // whole
+        short = total - int(got.sum())
+        if short:  # a stable sort keeps ties in the groups' order
+            got[np.argsort(-(total * c % whole), kind="stable")[:short]] += 1
+        return got.tolist()
     taken = [total * c // whole for c in counts]
     short = total - sum(taken)
     if short:

@@ -7,6 +7,7 @@ import math
 from collections import deque
 from collections.abc import Callable
 from itertools import chain
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -18,6 +19,7 @@ from sim.model.state import Relaxation, apportion
 from sim.scenario.params import ScenarioParams
 
 LN2 = 0.6931471805599453
+PEOPLE = itemgetter(1)  # of a cohort [joined, people]
 class Record(NamedTuple):
     """One line of a replication's event log (what the story tells)."""
 
@@ -152,11 +154,15 @@ class World:
             return 0
         stayers, others, queued = apportion(
             people, [self.stayers, self.residents - self.stayers, self.waiting])
-        if queued:
-            for cohort, lost in zip(list(self.queue), apportion(
-                    queued, [int(c[1]) for c in self.queue]), strict=True):
-                cohort[1] -= lost
-            self.queue = deque(c for c in self.queue if c[1] > 0)
+        if queued:  # a long queue has many cohorts, few of which lose anyone: touch those only
+            cohorts = list(self.queue)
+            lost = apportion(queued, list(map(PEOPLE, cohorts)))
+            emptied = False
+            for i in [i for i, k in enumerate(lost) if k]:
+                cohorts[i][1] -= lost[i]
+                emptied = emptied or not cohorts[i][1]
+            if emptied:
+                self.queue = deque(c for c in cohorts if c[1] > 0)
         n = stayers + others + queued
         self.stayers -= stayers
         self.residents, self.waiting = self.residents - stayers - others, self.waiting - queued
