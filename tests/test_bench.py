@@ -72,8 +72,8 @@ def test_the_long_run_pieces_run_on_a_few_replications() -> None:
 
 
 def test_the_cost_of_a_replication_in_floor_events_is_measured_and_committed() -> None:
-    """`replication_floor_events` (the cost of a replication): a few replications of a short baseline
-    cost some floor events; the committed figure is there."""
+    """`replication_floor_events` (the cost of a replication): a few replications of a short
+    baseline cost some floor events; the committed figure is there."""
     sc = load(ROOT / "scenarios" / "baseline.toml").with_values({"horizon_days": 3})
     assert 0 < _bench().replication_floor_events(sc, rounds=1, reps=2) < 1e6
     result = json.loads((ROOT / "benchmarks" / "latest.json").read_text())

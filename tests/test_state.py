@@ -57,7 +57,8 @@ def _ode(days: float, steps: int = 20_000) -> float:
 
 
 def test_tension_does_not_depend_on_how_often_the_state_is_brought_up_to_date():
-    # a case that went wrong before: after 6 days of falling stock, 1 call gave 0.408 and 240 calls 0.430
+    # a case that once went wrong: after 6 days of falling stock, 1 call gave 0.408 and 240
+    # calls 0.430
     once, often = _advanced(6, 1), _advanced(6, 240)
     assert once.tension == pytest.approx(often.tension, abs=1e-12)
     assert once.supplies_person_days == pytest.approx(often.supplies_person_days, rel=1e-12)
