@@ -65,6 +65,16 @@ def test_households_decide_on_the_decision_step_not_before():
     assert _decided({"base_hazard_per_day": 5}, days=1.01) > 0.9
 
 
+def test_no_household_decides_at_the_horizon():
+    # a daily step and a horizon of one day: the first step would fall on the horizon itself
+    sc = scenario({"outflow": {"base_hazard_per_day": 50, "decision_step_hours": 24}},
+                  horizon_days=1)
+    assert run_replication(sc, 0, 2).outcomes["max_waiting_people"] == 0
+    longer = scenario({"outflow": {"base_hazard_per_day": 50, "decision_step_hours": 24}},
+                      horizon_days=1.01)
+    assert run_replication(longer, 0, 2).outcomes["max_waiting_people"] > 0
+
+
 def test_everyone_but_the_stayers_leaves_to_the_last_person():
     # 10,001 people (9,001 who may leave); one evacuated early. Gamma frailty (shape 2) after a
     # cumulative hazard H = 4,000 leaves (1 + H/2)^-2 = 2.5e-7 undecided: 0.002 people expected

@@ -47,7 +47,8 @@ def start(env: simpy.Environment, p: OutflowParams, rng: Generator, world: World
     if p.mode == "queue":
         env.process(everyone_at_once(env, world))
     else:
-        world.keep_clock(Decisions(p, rng, world, horizon), p.decision_step_hours / 24)
+        decide = Decisions(p, rng, world, horizon)
+        world.keep_clock(decide, decide.step if decide.step < horizon else math.inf)
 
 
 class Decisions:
