@@ -18,7 +18,7 @@ from simpy.events import Timeout
 import sim.model.replication as replication
 from sim.model.outflow import start
 from sim.model.world import World
-from sim.scenario.params import OutflowParams, ScenarioParams
+from sim.scenario.params import OutflowParams
 
 #: The shortest slice of crossing time: far above the clock's rounding at any horizon.
 MIN_SLICE_DAYS = 1e-9
@@ -27,12 +27,8 @@ MIN_SLICE_DAYS = 1e-9
 class SlicedWorld(World):
     """A world whose queue does not flow by itself: the sliced corridor serves it."""
 
-    def __init__(self, env: simpy.Environment, p: ScenarioParams) -> None:
-        super().__init__(env, p)
-        self.fluid = False
-        self._set_flow()
-        self.snapshots.clear()
-        self.snapshot()
+    def _set_flow(self) -> None:
+        self.flow_per_day = 0.0
 
 
 def cross(world: World, people: int) -> None:

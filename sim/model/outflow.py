@@ -48,7 +48,7 @@ def start(env: simpy.Environment, p: OutflowParams, rng: Generator, world: World
         env.process(everyone_at_once(env, world))
     else:
         decide = Decisions(p, rng, world, horizon)
-        world.keep_clock(decide, decide.step if decide.step < horizon else math.inf)
+        world.keep_clock(decide, decide.due(decide.step))
 
 
 class Decisions:
@@ -82,8 +82,11 @@ class Decisions:
             if d := int(self.binomial(households, chance)):
                 people = round(d * self.size)
                 world.join_queue(left if people > left else people)
-        t += self.step
-        return t if t < self.horizon else math.inf
+        return self.due(t + self.step)
+
+    def due(self, day: float) -> float:
+        """The day a step falls due: none at or after the horizon (inf)."""
+        return day if day < self.horizon else math.inf
 
 
 def everyone_at_once(env: simpy.Environment, world: World) -> Process[simpy.Event, object, None]:

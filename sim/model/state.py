@@ -42,17 +42,15 @@ class Relaxation:
                 at_war: bool) -> float:
         """Tension `dt` days on, exactly, from `tension` with this stock and this many inside."""
         rate = self.tension_rate
-        if at_war:
-            return 1.0 + (tension - 1.0) * math.exp(-dt * rate)
         c, b, w = self.comfortable, self.baseline, self.weight
-        if inside <= 0:  # nobody inside: a constant target
-            target = min(1.0, b)  # self.target, written out (hot)
-            return target + (tension - target) * math.exp(-dt * rate)
-        if supplies - inside * dt >= inside * c:  # fed throughout: the calm target
-            target = b if b < 1.0 else 1.0
-            return target + (tension - target) * math.exp(-dt * rate)
-        if supplies <= 0.0:  # starving throughout
+        target: float | None = None  # None: hunger moves within dt (below)
+        if at_war:  # a constant target (hot: `target`, written out)
+            target = 1.0
+        elif inside <= 0 or supplies - inside * dt >= inside * c:  # nobody inside, or fed
+            target = min(1.0, b)
+        elif supplies <= 0.0:  # starving throughout
             target = min(1.0, b + w)
+        if target is not None:
             return target + (tension - target) * math.exp(-dt * rate)
         # the forcing's corners: the stock falls to `comfortable` days, then to nothing; and
         # (if the target reaches 1 on the way) the day it does

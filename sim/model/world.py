@@ -20,6 +20,8 @@ from sim.scenario.params import ScenarioParams
 
 LN2 = 0.6931471805599453
 PEOPLE = itemgetter(1)  # of a cohort [joined, people]
+
+
 class Record(NamedTuple):
     """One line of a replication's event log (what the story tells)."""
 
@@ -52,7 +54,7 @@ class World:
         self.mediator_pressure = w.mediator_pressure
         self.corridor_open = p.outflow.corridor_open
         self.corridor_capacity_per_hour = p.outflow.corridor_capacity_per_hour
-        self.fluid, self.flow_fraction = True, 0.0  # the queue served in closed form (fluid.py)
+        self.flow_fraction = 0.0  # the queue is served in closed form (fluid.py)
         self._set_flow()
         self.aid_access_open = p.supplies.aid_access_open
         self.incidents = self.casualties = self.issues_settled = 0
@@ -219,8 +221,9 @@ class World:
         self.snapshot()
 
     def _set_flow(self) -> None:
+        """The corridor's rate while people wait, people a day (0: closed or no capacity)."""
         c = self.corridor_capacity_per_hour
-        self.flow_per_day = 24.0 * c if self.fluid and self.corridor_open and c > 0 else 0.0
+        self.flow_per_day = 24.0 * c if self.corridor_open and c > 0 else 0.0
 
     def join_queue(self, people: int) -> None:
         """`people` residents join the corridor's queue now (call `advance` first); recorded."""
@@ -228,8 +231,7 @@ class World:
             self.flow_fraction = 0.0  # an empty queue saved no capacity
         self.residents, self.waiting = self.residents - people, self.waiting + people
         self.queue.append([self._last, people])
-        if self.people_joined.callbacks:
-            self.signal("people_joined")
+        self.signal("people_joined")
         self.snapshots.append(read_snapshot(self))  # brought up to date just before
 
     def signal(self, name: str) -> None:
